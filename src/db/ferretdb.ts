@@ -1,0 +1,165 @@
+/**
+ * The embedded database: FerretDB v1.24 (MongoDB wire protocol over SQLite), used when MONGODB_URI is
+ * unset — for local mode and for the integration tests.
+ *
+ * The binary is built once from the Go module github.com/FerretDB/FerretDB by our own tiny Go main in
+ * tools/ferretdb (it embeds the `ferretdb` package; `go install …/cmd/ferretdb` panics at start on a
+ * missing version file). It is cached under CACHE_DIR/ferretdb with a name that includes a hash of the
+ * Go sources, so a change to tools/ferretdb rebuilds it. The process picks a free loopback port, prints
+ * its URI, and exits when our process closes its stdin — an orphan never outlives us.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+const execFileAsync = promisify(execFile);
+
+export const FERRETDB_VERSION = 'v1.24.2';
+export const MIN_GO = [1, 24] as const;
+const TOOL_DIR = fileURLToPath(new URL('../../tools/ferretdb/', import.meta.url));
+
+export interface EmbeddedDatabase {
+  uri: string;
+  binary: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function sourceHash(): string {
+  const h = createHash('sha256');
+  for (const f of ['go.mod', 'go.sum', 'main.go']) h.update(readFileSync(path.join(TOOL_DIR, f)));
+  return h.digest('hex').slice(0, 12);
+}
+
+/** Parse `go version` output ("go version go1.26.8 linux/amd64") into [major, minor]. */
+export function parseGoVersion(output: string): [number, number] | undefined {
+  const m = /go(\d+)\.(\d+)/.exec(output);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+async function goVersion(): Promise<[number, number] | undefined> {
+  try {
+    const { stdout } = await execFileAsync('go', ['version'], { timeout: 30_000 });
+    return parseGoVersion(stdout);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Path of the FerretDB binary, building it on first use. Concurrent callers (several test workers,
+ * two service instances) are safe: each builds to a temporary name and renames atomically.
+ */
+export async function ensureFerretdbBinary(cacheDir: string, logger?: Logger): Promise<string> {
+  const dir = path.join(cacheDir, 'ferretdb');
+  const binary = path.join(dir, `ferretdb-${FERRETDB_VERSION}-${sourceHash()}`);
+  if (existsSync(binary)) return binary;
+
+  const go = await goVersion();
+  if (!go || go[0] < MIN_GO[0] || (go[0] === MIN_GO[0] && go[1] < MIN_GO[1])) {
+    throw new AppError(
+      'DB.GO_MISSING',
+      `The embedded database needs Go to build FerretDB once: install Go ≥ ${MIN_GO.join('.')} or set MONGODB_URI` +
+        (go ? ` (found go${go.join('.')})` : ' (no `go` on PATH)'),
+    );
+  }
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${binary}.tmp-${process.pid}-${Date.now()}`;
+  const started = Date.now();
+  const say = (msg: string) => (logger ? logger.info(msg) : process.stderr.write(`${msg}\n`));
+  say(`Building embedded FerretDB ${FERRETDB_VERSION} with go${go.join('.')} (first run only, about 1–3 minutes)…`);
+  try {
+    await execFileAsync('go', ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], {
+      cwd: TOOL_DIR,
+      timeout: 20 * 60_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    const stderr = (err as { stderr?: string }).stderr ?? String(err);
+    throw new AppError('DB.FERRETDB_BUILD_FAILED', `Building FerretDB failed:\n${stderr.trim().split('\n').slice(-15).join('\n')}`, {
+      cause: err,
+    });
+  }
+  renameSync(tmp, binary);
+  say(`Built FerretDB in ${((Date.now() - started) / 1000).toFixed(1)} s → ${binary}`);
+  return binary;
+}
+
+export interface StartEmbeddedOptions {
+  dataDir: string;
+  cacheDir: string;
+  logger?: Logger;
+  /** How long to wait for FerretDB to report its URI. */
+  startTimeoutMs?: number;
+}
+
+/** Start FerretDB on a free loopback port with its SQLite files in dataDir. */
+export async function startEmbeddedDatabase(options: StartEmbeddedOptions): Promise<EmbeddedDatabase> {
+  const binary = await ensureFerretdbBinary(options.cacheDir, options.logger);
+  mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawn(binary, ['-dir', options.dataDir, '-listen', '127.0.0.1:0', '-log-level', 'warn'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stderrTail: string[] = [];
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    for (const line of chunk.split('\n')) {
+      if (!line.trim()) continue;
+      stderrTail.push(line);
+      if (stderrTail.length > 30) stderrTail.shift();
+      options.logger?.debug({ component: 'ferretdb' }, line);
+    }
+  });
+
+  const uri = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new AppError('DB.EMBEDDED_START_TIMEOUT', `FerretDB did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${stderrTail.join('\n')}`));
+    }, options.startTimeoutMs ?? 30_000);
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      buf += chunk;
+      const m = /FERRETDB_URI=(\S+)/.exec(buf);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new AppError('DB.EMBEDDED_START_FAILED', `FerretDB could not be started: ${err.message}`, { cause: err }));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new AppError(
+          'DB.EMBEDDED_START_FAILED',
+          `FerretDB exited during start-up (code ${code}, signal ${signal}):\n${stderrTail.join('\n')}`,
+        ),
+      );
+    });
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      child.once('exit', () => {
+        clearTimeout(killTimer);
+        resolve();
+      });
+      child.stdin?.end();
+      child.kill('SIGTERM');
+    }));
+
+  options.logger?.info({ component: 'ferretdb', pid: child.pid, dataDir: options.dataDir }, `embedded FerretDB ${FERRETDB_VERSION} listening`);
+  return { uri, binary, pid: child.pid ?? -1, stop };
+}
