@@ -1,0 +1,79 @@
+/**
+ * Typed errors for the wearable adapters. Every failure that leaves src/wearables is a ProviderError with a
+ * stable `code` (callers switch on it, logs and metrics group by it) and a short user-facing message.
+ */
+import type { ProviderId } from '../core/metrics.ts';
+
+export const PROVIDER_ERROR_CODES = [
+  /** The body was not JSON, or did not match the vendor's documented shape. Nothing partial is returned. */
+  'PROVIDER.MALFORMED_RESPONSE',
+  /** 401 from a data call: the access token is invalid or expired. The token manager refreshes once. */
+  'PROVIDER.UNAUTHORIZED',
+  /** 403: the user has not granted a scope / accepted a consent (Polar), or the app lacks access. */
+  'PROVIDER.FORBIDDEN',
+  /** 429 that we could not wait out within the configured bound (retryAfterMs says how long the vendor asked). */
+  'PROVIDER.RATE_LIMITED',
+  /** 5xx or a network error after all retry attempts. */
+  'PROVIDER.UNAVAILABLE',
+  /** The request did not complete within the per-request timeout, after all retry attempts. */
+  'PROVIDER.TIMEOUT',
+  /** Any other 4xx (a bug on our side or a changed API). Not retried. */
+  'PROVIDER.BAD_REQUEST',
+  /** The token endpoint rejected the refresh token or the authorization code (OAuth `invalid_grant`). */
+  'PROVIDER.INVALID_GRANT',
+  /** The provider issues no refresh tokens (Polar, intervals.icu): an expired/revoked token needs a reconnect. */
+  'PROVIDER.REFRESH_UNSUPPORTED',
+  /** The connection is marked needs-reauth: the athlete has to connect the provider again. */
+  'PROVIDER.NEEDS_REAUTH',
+  /** No connection stored for this athlete and provider. */
+  'PROVIDER.NOT_CONNECTED',
+] as const;
+export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
+
+const USER_MESSAGES: Record<ProviderErrorCode, string> = {
+  'PROVIDER.MALFORMED_RESPONSE': 'The wearable service sent data we could not read. We will try again later.',
+  'PROVIDER.UNAUTHORIZED': 'The wearable service did not accept our access.',
+  'PROVIDER.FORBIDDEN': 'The wearable service refused access. Check the permissions you granted.',
+  'PROVIDER.RATE_LIMITED': 'The wearable service asked us to slow down. We will try again later.',
+  'PROVIDER.UNAVAILABLE': 'The wearable service is unavailable right now. We will try again later.',
+  'PROVIDER.TIMEOUT': 'The wearable service did not answer in time. We will try again later.',
+  'PROVIDER.BAD_REQUEST': 'The wearable service rejected our request.',
+  'PROVIDER.INVALID_GRANT': 'Your connection to the wearable service has expired or was revoked.',
+  'PROVIDER.REFRESH_UNSUPPORTED': 'Your connection to the wearable service has expired.',
+  'PROVIDER.NEEDS_REAUTH': 'Please connect your wearable again.',
+  'PROVIDER.NOT_CONNECTED': 'This wearable is not connected yet.',
+};
+
+export interface ProviderErrorDetails {
+  status?: number;
+  /** How long the vendor asked us to wait (429), in ms. */
+  retryAfterMs?: number;
+  /** Method and path (no query string, no tokens) of the failing request. */
+  request?: string;
+  cause?: unknown;
+}
+
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  readonly userMessage: string;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly request?: string;
+
+  constructor(
+    readonly code: ProviderErrorCode,
+    readonly provider: ProviderId,
+    message: string,
+    details: ProviderErrorDetails = {},
+  ) {
+    super(`[${code}] ${provider}: ${message}`, details.cause === undefined ? undefined : { cause: details.cause });
+    this.userMessage = USER_MESSAGES[code];
+    if (details.status !== undefined) this.status = details.status;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    if (details.request !== undefined) this.request = details.request;
+  }
+}
+
+export function isProviderError(e: unknown, code?: ProviderErrorCode): e is ProviderError {
+  return e instanceof ProviderError && (code === undefined || e.code === code);
+}
