@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DailyObservation } from '../../../twin/types.ts';
+import { SESSION_TYPES } from '../../../twin/types.ts';
+import { computeState, encodeState, encodeStates, FEATURE_COUNT, FEATURE_INDEX, FEATURE_NAMES } from '../../../agent/state/index.ts';
+import { day, days } from './helpers.ts';
+
+/** Random histories with gaps, extreme and invalid values, and random targets. */
+export const arbHistory = fc
+  .record({
+    n: fc.integer({ min: 0, max: 90 }),
+    gapEvery: fc.integer({ min: 1, max: 6 }),
+    seed: fc.array(
+      fc.record({
+        load: fc.option(fc.oneof(fc.double({ min: 0, max: 400, noNaN: true }), fc.constantFrom(0, 1e6, -1, Number.NaN)), { nil: undefined }),
+        hrvRmssd: fc.option(fc.oneof(fc.double({ min: 5, max: 250, noNaN: true }), fc.constantFrom(0, -3, Number.NaN)), { nil: undefined }),
+        restingHr: fc.option(fc.double({ min: 30, max: 110, noNaN: true }), { nil: undefined }),
+        sleepHours: fc.option(fc.double({ min: 0, max: 14, noNaN: true }), { nil: undefined }),
+        rpe: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+        soreness: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+        sessionType: fc.option(fc.constantFrom(...SESSION_TYPES), { nil: undefined }),
+        minutes: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }),
+        completion: fc.option(fc.constantFrom('done' as const, 'partial' as const, 'skipped' as const), { nil: undefined }),
+        illness: fc.option(fc.boolean(), { nil: undefined }),
+        injury: fc.option(fc.boolean(), { nil: undefined }),
+      }),
+      { minLength: 1, maxLength: 12 },
+    ),
+    extraDays: fc.integer({ min: 0, max: 10 }),
+  })
+  .map(({ n, gapEvery, seed, extraDays }) => ({
+    history: days(n, (i) => (i % gapEvery === gapEvery - 1 ? undefined : (seed[i % seed.length] as Omit<DailyObservation, 'date'>))),
+    target: day(n + extraDays),
+  }));
+
+describe('encodeState', () => {
+  it('when encoding then there is one value per FEATURE_NAMES entry (41) and names are unique', () => {
+    expect(FEATURE_COUNT).toBe(41);
+    expect(new Set(FEATURE_NAMES).size).toBe(FEATURE_NAMES.length);
+    expect(encodeState(computeState([], day(0))).length).toBe(41);
+  });
+
+  it('when the state is known then features are the documented normalisations', () => {
+    const h = days(28, (i) => ({ load: 50, sessionType: i % 7 === 0 ? 'REST' : 'ENDURANCE', restingHr: 50, sleepHours: 8, hrvRmssd: 60 }));
+    h.push({ date: day(28), restingHr: 55, sleepHours: 5.5, hrvRmssd: 60, illness: true });
+    const s = computeState(h, day(28), { goalDate: day(28 + 90) });
+    const f = encodeState(s);
+    const at = (n: (typeof FEATURE_NAMES)[number]) => f[FEATURE_INDEX[n]]!;
+    expect(at('atl')).toBeCloseTo(s.atl / 100, 6);
+    expect(at('ctl')).toBeCloseTo(s.ctl / 100, 6);
+    expect(at('tsb')).toBeCloseTo(s.tsb / 50, 6);
+    expect(at('acwr')).toBeCloseTo(s.acwr!, 6);
+    expect(at('acwr_cold_start')).toBe(0);
+    expect(at('rhr_dev')).toBeCloseTo(0.5, 6); // +5 bpm / 10
+    expect(at('rhr_known')).toBe(1);
+    expect(at('sleep_dev')).toBeCloseTo(-1.25, 6); // (5.5 − 8) / 2
+    expect(at('sleep_short')).toBe(1);
+    expect(at('illness')).toBe(1);
+    expect(at('days_to_goal')).toBeCloseTo(0.5, 6); // 90 / 180
+    expect(at('goal_known')).toBe(1);
+    expect(at('history')).toBeCloseTo(28 / 120, 6);
+    expect(at('dow_sin')).toBeCloseTo(Math.sin((2 * Math.PI * s.dayOfWeek) / 7), 6);
+  });
+
+  it('when the history is empty then features are the conservative defaults', () => {
+    const f = encodeState(computeState([], day(0)));
+    const at = (n: (typeof FEATURE_NAMES)[number]) => f[FEATURE_INDEX[n]]!;
+    expect(at('acwr')).toBe(1);
+    expect(at('acwr_cold_start')).toBe(1);
+    expect(at('hrv_baseline_ready')).toBe(0);
+    expect(at('hrv_z')).toBe(0);
+    expect(at('days_since_hard')).toBe(1);
+    expect(at('soreness')).toBe(0.25);
+    expect(at('days_to_goal')).toBe(1);
+    expect(at('goal_known')).toBe(0);
+  });
+
+  it('when values are extreme then features are clipped (ACWR 3, TSB −2)', () => {
+    // 59 days of 15 then 2000: acute ≈ 0.25·2000 + 0.75·15 = 511, chronic ≈ (2/29)·2000 + (27/29)·15 = 152 → ACWR ≈ 3.4
+    const h = days(60, (i) => ({ load: i < 59 ? 15 : 2000 }));
+    const s = computeState(h, day(60));
+    const f = encodeState(s);
+    expect(s.acwr!).toBeGreaterThan(3);
+    expect(f[FEATURE_INDEX.acwr]).toBe(3);
+    expect(f[FEATURE_INDEX.tsb]).toBe(-2);
+  });
+
+  it('when encoding a batch then rows equal the single encodings', () => {
+    const a = computeState(days(30, () => ({ load: 40 })), day(30));
+    const b = computeState([], day(3));
+    const batch = encodeStates([a, b]);
+    expect(batch.length).toBe(2 * FEATURE_COUNT);
+    expect([...batch.subarray(FEATURE_COUNT)]).toEqual([...encodeState(b)]);
+    expect([...batch.subarray(0, FEATURE_COUNT)]).toEqual([...encodeState(a)]);
+  });
+
+  it('property: for random histories with gaps and extremes every feature is finite and within [−3, 3], and no state number is NaN', () => {
+    fc.assert(
+      fc.property(arbHistory, ({ history, target }) => {
+        const s = computeState(history, target);
+        for (const [k, v] of Object.entries(s)) {
+          if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${k} = ${v}`);
+        }
+        const f = encodeState(s);
+        for (let i = 0; i < f.length; i++) {
+          const v = f[i]!;
+          if (!Number.isFinite(v) || v < -3 || v > 3) throw new Error(`${FEATURE_NAMES[i]} = ${v}`);
+        }
+      }),
+      { numRuns: 400, seed: 42 },
+    );
+  });
+});
+
+describe('computeState performance', () => {
+  it('when computing 10,000 athletes × 120 days then it takes well under a second', () => {
+    const histories: DailyObservation[][] = [];
+    for (let a = 0; a < 200; a++) {
+      histories.push(
+        days(120, (i) =>
+          (i + a) % 11 === 0
+            ? undefined
+            : {
+                load: 30 + ((i * 7 + a) % 9) * 10,
+                hrvRmssd: 50 + ((i + a) % 13),
+                restingHr: 48 + (i % 5),
+                sleepHours: 6.5 + (i % 4) * 0.5,
+                rpe: 3 + (i % 6),
+                sessionType: SESSION_TYPES[(i + a) % 6]!,
+                minutes: 60,
+                wellness: { mood: 3, fatigue: 4 },
+              },
+        ),
+      );
+    }
+    for (let k = 0; k < 3000; k++) computeState(histories[k % 200]!, day(120)); // warm-up (JIT)
+    // Best of three runs: the CI machine is shared, a single run measures the neighbours too.
+    let ms = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const t0 = performance.now();
+      for (let k = 0; k < 10_000; k++) computeState(histories[k % 200]!, day(120));
+      ms = Math.min(ms, performance.now() - t0);
+    }
+    console.info(`computeState: 10,000 × 120 days in ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(1000);
+  });
+});
