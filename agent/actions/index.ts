@@ -1,0 +1,20 @@
+export {
+  ACTIONS,
+  ACTION_COUNT,
+  ACTION_ID,
+  REST_ACTION,
+  DOSES,
+  DOSE_INDEX,
+  INTENSITY,
+  actionId,
+  getAction,
+  actionMinutes,
+  actionLoad,
+  actionLoads,
+  ctlScale,
+  isImpact,
+  materialize,
+  CTL_SCALE_MIN,
+  CTL_SCALE_MAX,
+} from './catalogue.ts';
+export type { ActionDef, Dose, Intensity, MaterializedSession } from './catalogue.ts';
