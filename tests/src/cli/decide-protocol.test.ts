@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseDecideLine } from '../../../src/cli/decide-protocol.ts';
+
+const ok = { athleteId: 'a1', date: '2026-11-22', history: [{ date: '2026-11-20', load: 50 }, { date: '2026-11-21', hrvRmssd: 60 }] };
+
+describe('decide protocol', () => {
+  it('when a line is a valid request then it is parsed with its history', () => {
+    const r = parseDecideLine(JSON.stringify(ok), 1);
+    expect(r).toEqual({ ok: true, request: ok });
+  });
+
+  it.each([
+    ['not json', 'DECIDE.INVALID_JSON', /line 3 is not valid JSON/],
+    ['[1,2]', 'DECIDE.INVALID_REQUEST', /must be a JSON object/],
+    [JSON.stringify({ date: '2026-11-22', history: [] }), 'DECIDE.MISSING_FIELD', /^athleteId is required$/],
+    [JSON.stringify({ athleteId: 'a', history: [] }), 'DECIDE.MISSING_FIELD', /^date is required$/],
+    [JSON.stringify({ athleteId: 'a', date: '2026-11-22' }), 'DECIDE.MISSING_FIELD', /^history is required$/],
+    [JSON.stringify({ ...ok, date: '2026-02-30' }), 'DECIDE.INVALID_FIELD', /^date is not a real calendar date$/],
+    [JSON.stringify({ ...ok, history: [{ date: '2026-11-20', load: 'lots' }] }), 'DECIDE.INVALID_FIELD', /^history\[0\]\.load /],
+    [JSON.stringify({ ...ok, history: [{ date: '2026-11-21' }, { date: '2026-11-20' }] }), 'DECIDE.HISTORY_OUT_OF_ORDER', /history\[1\]\.date 2026-11-20 is not after history\[0\]\.date 2026-11-21/],
+    [JSON.stringify({ ...ok, history: [{ date: '2026-11-23' }] }), 'DECIDE.HISTORY_AFTER_DATE', /after the requested date/],
+    [JSON.stringify({ ...ok, sport: 'chess' }), 'DECIDE.INVALID_FIELD', /^sport /],
+    [JSON.stringify({ ...ok, history: [{ date: '2026-11-21', hrvRmssd: -5 }] }), 'DECIDE.INVALID_FIELD', /^history\[0\]\.hrvRmssd /],
+  ])('when the line is %s then the error code is %s', (line, code, message) => {
+    const r = parseDecideLine(line, 3);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.line).toBe(3);
+    expect(r.error.error.code).toBe(code);
+    expect(r.error.error.message).toMatch(message);
+  });
+});
