@@ -4,7 +4,7 @@ import { InMemoryConnectionStore } from '../../src/wearables/connection-store.ts
 import type { ProviderConnection, TokenSet } from '../../src/wearables/provider.ts';
 
 /** Deterministic, instant transport knobs: sleeps are recorded, not slept; jitter is fixed at 0.5. */
-export function fastHttp(extra: { timeoutMs?: number; maxAttempts?: number } = {}) {
+export function fastHttp(extra: { timeoutMs?: number; maxAttempts?: number; now?: () => number } = {}) {
   const sleep = vi.fn(async (_ms: number) => {});
   return {
     sleep,
@@ -15,6 +15,7 @@ export function fastHttp(extra: { timeoutMs?: number; maxAttempts?: number } = {
       maxAttempts: extra.maxAttempts ?? 4,
       baseDelayMs: 500,
       maxDelayMs: 20_000,
+      ...(extra.now ? { now: extra.now } : {}),
     },
     /** The waits the client asked for, in ms. */
     waits: () => sleep.mock.calls.map((c) => c[0]),

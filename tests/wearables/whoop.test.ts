@@ -40,9 +40,9 @@ describe('WHOOP provider against the loopback fake', () => {
   });
   afterEach(() => fake.close());
 
-  function provider(extra: { pageLimit?: number } = {}) {
-    const http = fastHttp();
-    const p = new WhoopProvider({ ...WHOOP_CLIENT, baseUrl: fake.baseUrl, tokenUrl: fake.tokenUrl, ...http.options, ...extra });
+  function provider(extra: { pageLimit?: number; now?: () => number } = {}) {
+    const http = fastHttp(extra.now ? { now: extra.now } : {});
+    const p = new WhoopProvider({ ...WHOOP_CLIENT, baseUrl: fake.baseUrl, tokenUrl: fake.tokenUrl, ...http.options, ...(extra.pageLimit ? { pageLimit: extra.pageLimit } : {}) });
     return { p, http };
   }
 
@@ -115,7 +115,8 @@ describe('WHOOP provider against the loopback fake', () => {
   it('when X-RateLimit-Remaining hits 0, then the next request waits X-RateLimit-Reset seconds', async () => {
     fake.remainingSequence = [0];
     fake.rateLimitResetSeconds = 7;
-    const { p, http } = provider();
+    const T0 = Date.parse('2024-03-12T00:00:00Z');
+    const { p, http } = provider({ now: () => T0 }); // frozen clock: the wait is exact
     await p.fetchRange(connection('whoop', tokensFrom(fake.auth.mint())), range);
     expect(http.waits()).toEqual([7000]);
   });
