@@ -23,6 +23,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { WorkoutRecord } from '../../core/metrics.ts';
 import { DayBook } from './day-book.ts';
@@ -253,13 +254,27 @@ export class AppleHealthAggregator implements XmlHandler {
   }
 }
 
-async function scan(stream: Readable, calendar: LocalCalendar, hr: HrProfile, label: string): Promise<ParsedFile> {
+async function scan(
+  stream: Readable,
+  calendar: LocalCalendar,
+  hr: HrProfile,
+  label: string,
+  expectedCrc32?: number,
+): Promise<ParsedFile> {
   const aggregator = new AppleHealthAggregator(calendar, hr);
   const scanner = new HealthXmlScanner(aggregator, label);
+  let crc = 0;
   try {
-    for await (const chunk of stream) scanner.write(chunk as Buffer);
+    for await (const chunk of stream) {
+      if (expectedCrc32 !== undefined) crc = crc32(chunk as Buffer, crc);
+      scanner.write(chunk as Buffer);
+    }
   } finally {
     stream.destroy();
+  }
+  // yauzl does not check the CRC-32 of what it inflates; a damaged archive can inflate to plausible bytes.
+  if (expectedCrc32 !== undefined && crc !== expectedCrc32) {
+    throw new ImportError('IMPORT.INVALID_ZIP', `${label} in the zip is damaged (its checksum does not match). Export it again from the Health app.`);
   }
   scanner.end();
   return aggregator.result();
@@ -304,7 +319,7 @@ export async function parseAppleHealthZip(path: string, calendar: LocalCalendar,
       },
     );
     try {
-      return await scan(stream, calendar, hr, entry.fileName);
+      return await scan(stream, calendar, hr, entry.fileName, entry.crc32);
     } catch (e) {
       if (e instanceof ImportError) throw e;
       throw new ImportError('IMPORT.INVALID_ZIP', `${entry.fileName} cannot be decompressed (${(e as Error).message}). The zip is damaged.`, { cause: e });

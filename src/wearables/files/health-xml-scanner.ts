@@ -5,7 +5,8 @@
  * elements directly under <HealthData> (`<Record type="…" … value="62"/>`), most of them of types we do
  * not use (heart rate, steps, energy…). So the scanner splits the text into lines and, for each line:
  *
- *   - if sax is between tags (state TEXT) at depth 1 (directly inside the root) and the whole line is one
+ *   - if sax is between tags (state TEXT) at depth 1 (directly inside the root), the line is at most
+ *     SAX_PIECE_CHARS long (16 K; an export line is < 1 K; longer ones get sax's buffer limits), and it is one
  *     self-closing element whose syntax the strict SIMPLE_ELEMENT pattern accepts (double-quoted values,
  *     only the five XML entities or character references), it handles the line itself: it reads the `type`
  *     attribute, asks the handler whether it wants it, and only then parses the attributes;
@@ -29,6 +30,7 @@ export interface XmlHandler {
 }
 
 const MAX_LINE_CHARS = 64 * 1024;
+const SAX_PIECE_CHARS = 16 * 1024;
 
 const VALUE = String.raw`"(?:[^"<&]|&(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)*"`;
 const NAME = String.raw`[A-Za-z_][\w.:-]*`;
@@ -162,7 +164,7 @@ export class HealthXmlScanner {
   }
 
   private processLine(line: string): void {
-    if (this.depth === 1 && (this.parser as unknown as SaxInternals).state === SAX_TEXT_STATE) {
+    if (line.length <= SAX_PIECE_CHARS && this.depth === 1 && (this.parser as unknown as SaxInternals).state === SAX_TEXT_STATE) {
       const m = SIMPLE_ELEMENT.exec(line);
       if (m) {
         this.stats.fastLines++;
@@ -181,14 +183,21 @@ export class HealthXmlScanner {
     this.saxWrite(line);
   }
 
+  /**
+   * sax caps each of its buffers (an attribute value, a text node…) at 64 KB but only checks between
+   * writes; writing at most SAX_PIECE_CHARS at a time makes the cap hold whatever the chunking of the input:
+   * values up to 64 KB always pass, values over 80 KB always fail (INVALID_XML), memory stays bounded.
+   */
   private saxWrite(text: string, lineNo = this.lineNo): void {
-    try {
-      this.parser.write(text);
-    } catch (e) {
-      if (e instanceof ImportError) throw e;
-      this.saxError ??= e as Error;
+    for (let i = 0; i < text.length; i += SAX_PIECE_CHARS) {
+      try {
+        this.parser.write(text.length <= SAX_PIECE_CHARS ? text : text.slice(i, i + SAX_PIECE_CHARS));
+      } catch (e) {
+        if (e instanceof ImportError) throw e;
+        this.saxError ??= e as Error;
+      }
+      if (this.saxError) this.throwIfSaxFailed(false, lineNo);
     }
-    if (this.saxError) this.throwIfSaxFailed(false, lineNo);
   }
 
   private throwIfSaxFailed(atEnd: boolean, lineNo = this.lineNo): void {

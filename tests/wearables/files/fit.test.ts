@@ -16,7 +16,8 @@ type Mesg = Record<string, unknown> & { mesgNum: number };
 
 function fitBytes(messages: Mesg[], serial = 4242): Uint8Array {
   const enc = new Encoder();
-  enc.writeMesg({ mesgNum: M.FILE_ID!, type: 'activity', manufacturer: 'garmin', product: 1, serialNumber: serial, timeCreated: new Date('2024-03-10T05:00:00Z') });
+  const fileId: Mesg = { mesgNum: M.FILE_ID!, type: 'activity', manufacturer: 'garmin', product: 1, serialNumber: serial, timeCreated: new Date('2024-03-10T05:00:00Z') };
+  enc.writeMesg(fileId);
   for (const m of messages) enc.writeMesg(m);
   return enc.close();
 }
