@@ -612,6 +612,13 @@ export class TwinBatch {
     }
   }
 
+  /** Deep copy (all typed arrays copied). */
+  clone(): TwinBatch {
+    const c = Object.create(TwinBatch.prototype) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(this)) c[k] = ArrayBuffer.isView(v) ? (v as Float64Array).slice() : v;
+    return c as unknown as TwinBatch;
+  }
+
   /** Plain snapshot of athlete i (state after the last simulated day + the coming morning). */
   snapshot(i: number): AthleteState {
     const s = { recentLoads: [] as number[] } as unknown as AthleteState;
