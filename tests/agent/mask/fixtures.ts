@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import type { SessionType } from '../../../twin/types.ts';
+import type { Constraint } from '../../../agent/mask/index.ts';
+import { epochDay, isoDate } from '../../../agent/state/index.ts';
 import { computeState } from '../../../agent/state/index.ts';
 import type { AthleteState } from '../../../agent/state/index.ts';
 import { day, days } from '../state/helpers.ts';
@@ -27,3 +30,43 @@ export function baseState(overrides: Partial<AthleteState> = {}): AthleteState {
   }));
   return { ...computeState(h, day(60)), ...overrides };
 }
+
+/** Random constraints around the target date (some inside their window, some outside). */
+export const arbConstraints = (target: string) =>
+  fc.array(
+    fc
+      .record({
+        type: fc.constantFrom('no_high_intensity', 'max_load', 'rest_only', 'no_impact'),
+        value: fc.oneof(fc.double({ min: 0, max: 250, noNaN: true }), fc.constant(Number.NaN)),
+        from: fc.option(fc.integer({ min: -5, max: 5 }), { nil: undefined }),
+        to: fc.option(fc.integer({ min: -5, max: 5 }), { nil: undefined }),
+      })
+      .map(({ type, value, from, to }): Constraint => {
+        const t = epochDay(target);
+        const w = { ...(from !== undefined ? { from: isoDate(t + from) } : {}), ...(to !== undefined ? { to: isoDate(t + to) } : {}) };
+        return type === 'max_load' ? { type, value, ...w } : { type: type as 'rest_only', ...w };
+      }),
+    { maxLength: 3 },
+  );
+
+/** Random overrides of the fields the rules read, so every rule fires often. */
+export const arbOverrides: fc.Arbitrary<Partial<AthleteState>> = fc.record(
+  {
+    illness: fc.boolean(),
+    injury: fc.boolean(),
+    acwr: fc.option(fc.double({ min: 0, max: 3, noNaN: true }), { nil: undefined }),
+    acuteEwma: fc.double({ min: 0, max: 300, noNaN: true }),
+    chronicEwma: fc.double({ min: 0, max: 200, noNaN: true }),
+    acwrColdStart: fc.boolean(),
+    hrvBand: fc.constantFrom('below' as const, 'inside' as const, 'above' as const, 'unknown' as const),
+    hrvFallingDays: fc.integer({ min: 0, max: 4 }),
+    restingHrDeviation: fc.option(fc.double({ min: -10, max: 20, noNaN: true }), { nil: undefined }),
+    sleepHoursToday: fc.option(fc.double({ min: 0, max: 12, noNaN: true }), { nil: undefined }),
+    consecutiveHardDays: fc.integer({ min: 0, max: 5 }),
+    daysSinceRest: fc.integer({ min: 1, max: 12 }),
+    ctlRampPerWeek: fc.option(fc.double({ min: -10, max: 20, noNaN: true }), { nil: undefined }),
+    ctl: fc.double({ min: 0, max: 150, noNaN: true }),
+  },
+  { requiredKeys: [] },
+);
+

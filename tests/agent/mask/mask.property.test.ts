@@ -7,45 +7,7 @@ import type { Constraint } from '../../../agent/mask/index.ts';
 import { computeState, epochDay, isoDate, projectedAcwr } from '../../../agent/state/index.ts';
 import type { AthleteState } from '../../../agent/state/index.ts';
 import { arbHistory } from '../state/helpers.ts';
-
-/** Random constraints around the target date (some inside their window, some outside). */
-export const arbConstraints = (target: string) =>
-  fc.array(
-    fc
-      .record({
-        type: fc.constantFrom('no_high_intensity', 'max_load', 'rest_only', 'no_impact'),
-        value: fc.oneof(fc.double({ min: 0, max: 250, noNaN: true }), fc.constant(Number.NaN)),
-        from: fc.option(fc.integer({ min: -5, max: 5 }), { nil: undefined }),
-        to: fc.option(fc.integer({ min: -5, max: 5 }), { nil: undefined }),
-      })
-      .map(({ type, value, from, to }): Constraint => {
-        const t = epochDay(target);
-        const w = { ...(from !== undefined ? { from: isoDate(t + from) } : {}), ...(to !== undefined ? { to: isoDate(t + to) } : {}) };
-        return type === 'max_load' ? { type, value, ...w } : { type: type as 'rest_only', ...w };
-      }),
-    { maxLength: 3 },
-  );
-
-/** Random overrides of the fields the rules read, so every rule fires often. */
-export const arbOverrides: fc.Arbitrary<Partial<AthleteState>> = fc.record(
-  {
-    illness: fc.boolean(),
-    injury: fc.boolean(),
-    acwr: fc.option(fc.double({ min: 0, max: 3, noNaN: true }), { nil: undefined }),
-    acuteEwma: fc.double({ min: 0, max: 300, noNaN: true }),
-    chronicEwma: fc.double({ min: 0, max: 200, noNaN: true }),
-    acwrColdStart: fc.boolean(),
-    hrvBand: fc.constantFrom('below' as const, 'inside' as const, 'above' as const, 'unknown' as const),
-    hrvFallingDays: fc.integer({ min: 0, max: 4 }),
-    restingHrDeviation: fc.option(fc.double({ min: -10, max: 20, noNaN: true }), { nil: undefined }),
-    sleepHoursToday: fc.option(fc.double({ min: 0, max: 12, noNaN: true }), { nil: undefined }),
-    consecutiveHardDays: fc.integer({ min: 0, max: 5 }),
-    daysSinceRest: fc.integer({ min: 1, max: 12 }),
-    ctlRampPerWeek: fc.option(fc.double({ min: -10, max: 20, noNaN: true }), { nil: undefined }),
-    ctl: fc.double({ min: 0, max: 150, noNaN: true }),
-  },
-  { requiredKeys: [] },
-);
+import { arbConstraints, arbOverrides } from './fixtures.ts';
 
 /** An independent statement of the rules: may this action be prescribed? (DOMAIN.md thresholds.) */
 function forbidden(s: AthleteState, sport: Sport, constraints: readonly Constraint[], id: number): boolean {
