@@ -1,0 +1,38 @@
+/**
+ * The athlete's rights over their data: a full export (every collection, secrets masked) and a hard
+ * delete across every collection. The store behind PersonalDataStore must cover every registered model —
+ * src/db refuses to export or erase while a model has no personal-data policy, so a new model can't be
+ * forgotten. What remains after a delete is one audit tombstone with counts and no personal data.
+ */
+import { audit } from './context.ts';
+import { fail } from './error-codes.ts';
+import type { CoreDeps } from './ports.ts';
+import type { Actor } from './types.ts';
+
+export interface DataExport {
+  format: 'twincoach-export@1';
+  exportedAt: string;
+  personId: string;
+  /** Collection name → the documents about the person. Tokens are masked. */
+  collections: Record<string, unknown[]>;
+}
+
+export async function exportMyData(deps: CoreDeps, actor: Actor): Promise<DataExport> {
+  if (!(await deps.persons.get(actor.personId))) throw fail('PERSON.NOT_FOUND', 'I have no data about you.');
+  const collections = await deps.personalData.export(actor.personId);
+  return { format: 'twincoach-export@1', exportedAt: deps.clock.now().toISOString(), personId: actor.personId, collections };
+}
+
+/**
+ * Delete everything about the actor. `confirm` must be the literal true (the chat layer asks first).
+ * Returns how many documents went per collection.
+ */
+export async function deleteMyData(deps: CoreDeps, actor: Actor, options: { confirm: boolean }): Promise<{ erased: Record<string, number> }> {
+  if (options?.confirm !== true)
+    throw fail('DELETE.CONFIRMATION_REQUIRED', 'This deletes all your data for good. Confirm to go ahead.');
+  if (!(await deps.persons.get(actor.personId))) throw fail('PERSON.NOT_FOUND', 'I have no data about you.');
+  const erased = await deps.personalData.erase(actor.personId);
+  // The tombstone says that an erasure happened and how much went — not who.
+  await audit(deps, { system: 'privacy' }, 'person.erased', { kind: 'person' }, { after: { erased } });
+  return { erased };
+}

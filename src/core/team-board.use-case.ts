@@ -1,0 +1,98 @@
+/**
+ * teamBoard: the coach's view of a team for one day — per athlete a readiness band with its reasons,
+ * the day's session and flags. Coaches and admins of the team only.
+ *
+ * Readiness uses the stored prescription's state snapshot (what the engine saw) when there is one, and
+ * otherwise computes the state on the spot from the stored history (agent/state computeState).
+ */
+import type { SessionPlan } from '../../agent/decision.ts';
+import { computeState } from '../../agent/state/index.ts';
+import { requireTeamRole, todayIn } from './context.ts';
+import { fail } from './error-codes.ts';
+import { addDays } from './local-time.ts';
+import { buildHistory } from './observations.ts';
+import type { CoreDeps } from './ports.ts';
+import { readiness, readinessInputs, type Readiness } from './readiness.ts';
+import type { Actor, ApprovalState, AthleteStatus } from './types.ts';
+import { requireDate } from './validation.ts';
+
+export type BoardFlag = 'ACWR_HIGH' | 'HRV_BELOW_BAND' | 'NO_CHECKIN_TODAY' | 'NO_DATA_3_DAYS' | 'PAUSED' | 'AWAITING_APPROVAL';
+
+export interface BoardRow {
+  athleteId: string;
+  displayName: string;
+  status: AthleteStatus;
+  readiness: Readiness;
+  session: SessionPlan | null;
+  approval: ApprovalState | null;
+  overridden: boolean;
+  flags: BoardFlag[];
+  /** Where the readiness came from. */
+  stateFrom: 'prescription' | 'history';
+}
+
+export interface TeamBoard {
+  teamId: string;
+  teamName: string;
+  date: string;
+  rows: BoardRow[];
+}
+
+/** Baseline window (60 d) plus slack: enough history for HRV baselines and ACWR. */
+const BOARD_HISTORY_DAYS = 70;
+
+export async function teamBoard(deps: CoreDeps, actor: Actor, teamId: string, date?: string): Promise<TeamBoard> {
+  const team = await deps.teams.get(teamId);
+  if (!team) throw fail('TEAM.NOT_FOUND', 'I could not find that team.');
+  await requireTeamRole(deps, actor, teamId, ['coach', 'admin'], 'see the team board');
+  const person = await deps.persons.get(actor.personId);
+  const day = date === undefined ? todayIn(deps, person?.timezone ?? 'UTC') : requireDate(date);
+
+  const ids = (await deps.memberships.listForTeam(teamId)).filter((m) => m.roles.includes('athlete')).map((m) => m.personId);
+  const from = addDays(day, -BOARD_HISTORY_DAYS);
+  const [profiles, prescriptions, metrics, feedback] = await Promise.all([
+    deps.athletes.profiles(ids),
+    deps.prescriptions.listForDate(ids, day),
+    deps.dailyMetrics.listRange(ids, from, day),
+    deps.feedback.listRange(ids, from, day),
+  ]);
+  const rxBy = new Map(prescriptions.map((p) => [p.athleteId, p]));
+
+  const rows = profiles.map((profile): BoardRow => {
+    const rx = rxBy.get(profile.id);
+    const m = metrics.filter((x) => x.athleteId === profile.id);
+    const f = feedback.filter((x) => x.athleteId === profile.id);
+    let state: Record<string, unknown>;
+    let stateFrom: BoardRow['stateFrom'];
+    if (rx && Object.keys(rx.state).length > 0) {
+      state = rx.state;
+      stateFrom = 'prescription';
+    } else {
+      state = computeState(buildHistory(day, m, f), day, profile.goalDate ? { goalDate: profile.goalDate } : {}) as unknown as Record<string, unknown>;
+      stateFrom = 'history';
+    }
+    const inputs = readinessInputs(state);
+    const flags: BoardFlag[] = [];
+    if (inputs.acwr !== undefined && inputs.acwr >= 1.5) flags.push('ACWR_HIGH');
+    if (inputs.hrvBand === 'below' || (inputs.hrvZ !== undefined && inputs.hrvZ < -0.5)) flags.push('HRV_BELOW_BAND');
+    if (!f.some((x) => x.date === day && x.wellness && Object.keys(x.wellness).length > 0)) flags.push('NO_CHECKIN_TODAY');
+    const recent = addDays(day, -2);
+    if (!m.some((x) => x.date >= recent && Object.keys(x.fields).length > 0)) flags.push('NO_DATA_3_DAYS');
+    if (profile.status === 'paused') flags.push('PAUSED');
+    if (rx?.approval.state === 'pending') flags.push('AWAITING_APPROVAL');
+    return {
+      athleteId: profile.id,
+      displayName: profile.displayName,
+      status: profile.status,
+      readiness: readiness(inputs),
+      session: rx ? rx.session : null,
+      approval: rx ? rx.approval.state : null,
+      overridden: rx?.override !== undefined,
+      flags,
+      stateFrom,
+    };
+  });
+  const order = { red: 0, amber: 1, green: 2 } as const;
+  rows.sort((a, b) => order[a.readiness.band] - order[b.readiness.band] || a.displayName.localeCompare(b.displayName));
+  return { teamId, teamName: team.name, date: day, rows };
+}
