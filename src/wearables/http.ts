@@ -3,7 +3,8 @@
  *
  * - base URL per provider from constructor options (tests point it at loopback fakes);
  * - per-request timeout (AbortSignal.timeout) covering headers and body;
- * - retries with jittered exponential backoff on 5xx, network errors and timeouts, bounded attempts; only
+ * - retries with jittered exponential backoff on 5xx (or the 503's Retry-After when longer), network errors and
+ *   timeouts, bounded attempts; only
  *   for requests marked retryable (GETs by default; token calls are not retried because a rotating refresh
  *   token may already have been spent when the answer is lost);
  * - 429: waits for Retry-After (delta-seconds or HTTP date) or the vendor's rate-limit reset header, then
@@ -267,7 +268,10 @@ export class HttpClient {
         });
         if (!retryable || attempt >= this.maxAttempts) throw err;
         failures++;
-        await this.sleep(this.backoffMs(failures));
+        // A 503 may say when to come back; honour it when it is longer than our backoff (and bounded).
+        const hinted = parseRetryAfter(res.headers.get('retry-after'), this.now());
+        const backoff = this.backoffMs(failures);
+        await this.sleep(hinted !== undefined && hinted > backoff && hinted <= this.maxRateLimitWaitMs ? hinted : backoff);
         continue;
       }
       throw new ProviderError('PROVIDER.BAD_REQUEST', this.provider, `${label} returned ${res.status}`, {

@@ -91,6 +91,16 @@ describe('HttpClient', () => {
     expect(http.waits()).toEqual([1000, 1000]);
   });
 
+  it('when a 503 carries a Retry-After longer than the backoff, then that is the wait', async () => {
+    server = await FakeServer.start();
+    server.on('GET', '/x', () => ({ body: { ok: true } }));
+    server.fail({ path: '/x', status: 503, headers: { 'retry-after': '30' } });
+    const http = fastHttp();
+    const c = new HttpClient('oura', { ...http.options, baseUrl: server.url });
+    await c.request({ path: '/x', schema: z.object({ ok: z.boolean() }) });
+    expect(http.waits()).toEqual([30_000]);
+  });
+
   it('when a 4xx other than 401/403/429 comes back, then PROVIDER.BAD_REQUEST without retry', async () => {
     server = await FakeServer.start();
     server.fail({ path: '/x', status: 422 });

@@ -65,6 +65,16 @@ describe('Oura provider against the loopback fake', () => {
     expect(days[0]!.raw['sleep.id']).toBe('s1');
   });
 
+  it('when a day has only a nap or a rest period, then no sleep metrics are taken from it', async () => {
+    fake.data.sleep.push(
+      ouraSleep({ id: 'nap-only', day: '2024-03-20', type: 'late_nap', bedtime_start: '2024-03-20T13:00:00+02:00', bedtime_end: '2024-03-20T14:30:00+02:00', average_hrv: 33 }),
+      ouraSleep({ id: 'rest-only', day: '2024-03-21', type: 'rest', bedtime_start: '2024-03-21T13:00:00+02:00', bedtime_end: '2024-03-21T14:30:00+02:00', average_hrv: 34 }),
+    );
+    const { p } = provider();
+    const days = await p.fetchRange(connection('oura', tokensFrom(fake.auth.mint())), { ...range, from: '2024-03-20', to: '2024-03-21' });
+    expect(days).toEqual([]);
+  });
+
   it('when workouts are mapped, then load is the duration × intensity estimate with the raw minutes kept', async () => {
     const { p } = provider();
     const days = await p.fetchRange(connection('oura', tokensFrom(fake.auth.mint())), range);
