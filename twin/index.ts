@@ -31,3 +31,14 @@ export { TwinBatch, STATE_FIELDS, type AthleteState, type StateField } from './d
 export { DEFAULT_NOISE, type NoiseConfig, type ObservationConfig } from './observe.ts';
 export { TwinEnv, DEFAULT_REWARD, type TwinEnvOptions, type StepResult, type TwinTruth, type RewardConfig } from './env.ts';
 export { periodizedSession, periodizedDailyLoad, BLOCK_WEEK_FACTORS, BLOCK_PROGRESSION } from './plans.ts';
+export { whatIf, whatIfToday, type WhatIfDay } from './whatif.ts';
+export {
+  calibrate,
+  Calibration,
+  HRV_TAU_SLOW_GRID,
+  GRID_TEMPER,
+  type CalibrateOptions,
+  type CalibrationEstimate,
+  type ParamEstimate,
+  type FeedbackItem,
+} from './calibrate.ts';
