@@ -433,7 +433,7 @@ export function computeState(history: readonly DailyObservation[], targetDate: s
     if (latestWellness === undefined && o.wellness) {
       const sc = wellnessScore(o.wellness);
       if (sc !== undefined) {
-        latestWellness = o.wellness;
+        latestWellness = { ...o.wellness };
         latestWellnessScore = sc;
         latestWellnessAgeDays = age;
       }
