@@ -2,6 +2,7 @@
  * The documented CSV format (src/wearables/files/README.md): happy path and every validation rule, each
  * error naming its line and column, nothing returned when anything is wrong.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, importFile } from '../../../src/wearables/files/index.ts';
 import { expectImportError, tempDir } from './helpers.ts';
@@ -104,6 +105,22 @@ describe('CSV import: happy path', () => {
     expect(days).toHaveLength(1);
     expect(days[0]!.metrics.restingHr).toBe(49);
     expect(days[0]!.workouts).toHaveLength(2);
+  });
+
+  it('when the example from README.md is imported, then it parses as documented', async () => {
+    const readme = readFileSync(new URL('../../../src/wearables/files/README.md', import.meta.url), 'utf8');
+    const example = /```csv\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const { days, summary } = await importFile(write('readme.csv', example!), { timezone: TZ });
+    expect(summary).toMatchObject({ daysImported: 3, workouts: 3, gaps: [] });
+    expect(days.map((d) => d.workouts.map((w) => [w.sport, w.loadMethod, w.load]))).toEqual([
+      [
+        ['running', 'srpe', 60],
+        ['strength', 'duration_estimate', 20],
+      ],
+      [],
+      [['cycling', 'tss', 85]],
+    ]);
   });
 
   it('when a CSV has no extension, then it is recognised by its header', async () => {

@@ -3,8 +3,10 @@
  * (see the comments) from the documented formulas, with the default HR profile HRmax 190 / HRrest 60 /
  * threshold 171.
  */
+import { truncateSync } from 'node:fs';
 import { Encoder, Profile } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
+import { MAX_FIT_BYTES } from '../../../src/wearables/files/fit.importer.ts';
 import { importFile } from '../../../src/wearables/files/index.ts';
 import { expectImportError, tempDir } from './helpers.ts';
 
@@ -260,6 +262,13 @@ describe('FIT import: damaged and non-FIT files', () => {
   it('when a FIT file without an extension is uploaded, then it is recognised by its header', async () => {
     const { summary } = await importFile(write('upload-123', good), { timezone: TZ });
     expect(summary.format).toBe('fit');
+  });
+
+  it('when a .fit file is larger than the in-memory limit, then the import fails with IMPORT.TOO_LARGE without reading it', async () => {
+    const file = write('huge.fit', good);
+    truncateSync(file, MAX_FIT_BYTES + 1); // sparse: no 64 MB written
+    const err = await expectImportError(importFile(file, { timezone: TZ }), 'IMPORT.TOO_LARGE');
+    expect(err.message).toMatch(/limit is 64 MB/);
   });
 
   it('when a FIT file holds neither sessions nor daily metrics, then the import fails with IMPORT.EMPTY', async () => {
