@@ -65,7 +65,7 @@ export interface CalibrationEstimate {
 export interface CalibrateOptions {
   sport: Sport;
   level: Level;
-  /** Daily load of the athlete's habitual training before the history (default: mean of its first 14 days). */
+  /** Daily load of the athlete's habitual training before the history (default: mean of its first 28 days, injured/ill days left out). */
   initialLoad?: number;
   /** Measurement noise assumed for the likelihood (default: the twin's DEFAULT_NOISE). */
   noise?: Partial<NoiseConfig>;
@@ -274,8 +274,10 @@ export class Calibration {
     if (!(value > 0)) return;
     const p = this.prior;
     const sgn = SPORT_MARKERS[p.sport].higherIsBetter ? 1 : -1;
-    const pen = Number.isFinite(e.sleep) ? sleepPenaltyPct(e.sleep, p.trainableRange) : 0;
-    const s2 = (100 * p.testNoiseCv) ** 2;
+    const known = Number.isFinite(e.sleep);
+    const pen = known ? sleepPenaltyPct(e.sleep) : 0;
+    // unknown sleep: a short night (≈ 5 % of days) may hide a penalty of a few %
+    const s2 = (100 * p.testNoiseCv) ** 2 + (known ? 0 : 1.5 ** 2);
     this.b.observe([0, 1, 2], [1, e.g - this.g0, -(e.h - this.h0)], sgn * 100 * Math.log(value) - pen, s2);
   }
 
@@ -456,10 +458,16 @@ function dayLoad(o: DailyObservation): number {
 export function calibrate(history: readonly DailyObservation[], opts: CalibrateOptions): Calibration {
   let L0 = opts.initialLoad;
   if (L0 === undefined) {
-    const k = Math.min(14, history.length);
+    // habitual load: mean of the first 28 days, leaving out days flagged injured or ill
     let s = 0;
-    for (let i = 0; i < k; i++) s += dayLoad(history[i]!);
-    L0 = k > 0 ? s / k : NaN;
+    let k = 0;
+    for (let i = 0; i < Math.min(28, history.length); i++) {
+      const o = history[i]!;
+      if (o.injury || o.illness) continue;
+      s += dayLoad(o);
+      k++;
+    }
+    L0 = k >= 7 ? s / k : NaN;
   }
   const cal = new Calibration(opts, L0);
   for (const o of history) cal.addDay(o);

@@ -250,11 +250,14 @@ export function buildObservation(b: TwinBatch, o: ObservationBuffers, i: number,
   return obs;
 }
 
-/** Acute performance penalty (%) of a short night: up to half the trainable range at ≤ 5.5 h (Craven 2022: −7.6 % on average). */
-export function sleepPenaltyPct(sleepHours: number, trainableRange: number): number {
-  let f = (7 - sleepHours) / 1.5;
+/**
+ * Acute performance penalty (%) of a short night: linear from 0 at 6.5 h to −7.6 % at ≤ 5 h (Craven 2022
+ * meta-analysis: −7.6 % on average after acute sleep loss ≤ 6 h). `trainableRange` is kept for API stability.
+ */
+export function sleepPenaltyPct(sleepHours: number, _trainableRange?: number): number {
+  let f = (6.5 - sleepHours) / 1.5;
   f = f < 0 ? 0 : f > 1 ? 1 : f;
-  return -0.5 * trainableRange * f;
+  return -7.6 * f;
 }
 
 /** Sport test value after the last simulated day (truth + acute sleep effect + test noise). */
