@@ -64,8 +64,8 @@ describe('TokenManager', () => {
 
   it('when two processes race with the same rotating refresh token, then exactly one succeeds and both use its tokens', async () => {
     const { manager, onNeedsReauth, store } = await setup(30_000);
-    // Both token requests are in flight together (each answered after 30 ms), as two workers would be.
-    fake!.server.fail({ path: '/oauth/token', delayMs: 30, times: 2 });
+    // Both token requests are in flight together (each answered after 200 ms), as two workers would be.
+    fake!.server.fail({ path: '/oauth/token', delayMs: 200, times: 2 });
     const processA = manager({ sleep: realSleep, raceGrace: { reads: 5, delayMs: 20 } });
     const processB = manager({ sleep: realSleep, raceGrace: { reads: 5, delayMs: 20 } });
 
@@ -94,14 +94,14 @@ describe('TokenManager', () => {
       },
     };
     const { manager, onNeedsReauth } = await setup(30_000, slowStore);
-    fake!.server.fail({ path: '/oauth/token', delayMs: 20, times: 2 });
+    fake!.server.fail({ path: '/oauth/token', delayMs: 100, times: 2 });
     const sleeps: number[] = [];
     const graceSleep = async (ms: number) => {
       sleeps.push(ms);
       await realSleep(ms);
     };
-    const processA = manager({ sleep: graceSleep, raceGrace: { reads: 10, delayMs: 25 } });
-    const processB = manager({ sleep: graceSleep, raceGrace: { reads: 10, delayMs: 25 } });
+    const processA = manager({ sleep: graceSleep, raceGrace: { reads: 20, delayMs: 25 } });
+    const processB = manager({ sleep: graceSleep, raceGrace: { reads: 20, delayMs: 25 } });
 
     const [a, b] = await Promise.all([processA.getConnection(ATHLETE, 'oura'), processB.getConnection(ATHLETE, 'oura')]);
 
