@@ -1,3 +1,5 @@
+import { AppError } from '../../errors.ts';
+
 /**
  * The one error type that leaves the file importers. `code` is stable (callers switch on it, logs group by
  * it); `userMessage` is written for the athlete who uploaded the file and names the problem (which line,
@@ -34,19 +36,20 @@ export interface ImportIssue {
   message: string;
 }
 
-export class ImportError extends Error {
-  override readonly name = 'ImportError';
-  /** The same text as `message`, under the name the rest of the project uses for user-facing text. */
-  readonly userMessage: string;
+/**
+ * An AppError (src/errors.ts), so the project's error boundaries show `userMessage` to the user.
+ * `message` is `CODE: userMessage` like every AppError; show `userMessage`, not `message`.
+ */
+export class ImportError extends AppError {
+  declare readonly code: ImportErrorCode;
   readonly issues: ImportIssue[];
 
-  constructor(
-    readonly code: ImportErrorCode,
-    message: string,
-    options: { issues?: ImportIssue[]; cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.userMessage = message;
+  constructor(code: ImportErrorCode, userMessage: string, options: { issues?: ImportIssue[]; cause?: unknown } = {}) {
+    super(code, userMessage, {
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+      ...(options.issues?.length ? { details: { issues: options.issues } } : {}),
+    });
+    this.name = 'ImportError';
     this.issues = options.issues ?? [];
   }
 }

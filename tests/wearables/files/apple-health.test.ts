@@ -144,7 +144,7 @@ describe('Apple Health import: export.xml', () => {
 
   it('when the export ends early, then the import fails with IMPORT.INVALID_XML saying the end is missing', async () => {
     const err = await expectImportError(importFile(write('cut.xml', XML.slice(0, XML.length - 40)), { timezone: TZ }), 'IMPORT.INVALID_XML');
-    expect(err.message).toMatch(/end of the file/);
+    expect(err.userMessage).toMatch(/end of the file/);
   });
 
   it('when a line in the middle is malformed, then the import fails with IMPORT.INVALID_XML naming that line', async () => {
@@ -152,12 +152,12 @@ describe('Apple Health import: export.xml', () => {
     const at = lines.findIndex((l) => l.includes('HKQuantityTypeIdentifierHeartRate"')) + 3;
     lines.splice(at, 0, ' <Record type="HKQuantityTypeIdentifierStepCount" value=12/>');
     const err = await expectImportError(importFile(write('bad-line.xml', lines.join('\n')), { timezone: TZ }), 'IMPORT.INVALID_XML');
-    expect(err.message).toContain(`at line ${at + 1}:`);
+    expect(err.userMessage).toContain(`at line ${at + 1}:`);
   });
 
   it('when an XML file is not an Apple Health export, then the import fails with IMPORT.UNSUPPORTED_FORMAT', async () => {
     const err = await expectImportError(importFile(write('other.xml', '<?xml version="1.0"?>\n<gpx version="1.1"><trk/></gpx>\n'), { timezone: TZ }), 'IMPORT.UNSUPPORTED_FORMAT');
-    expect(err.message).toMatch(/<gpx>/);
+    expect(err.userMessage).toMatch(/<gpx>/);
   });
 
   it('when an export holds only types we do not read, then the import fails with IMPORT.EMPTY', async () => {
@@ -177,7 +177,7 @@ describe('Apple Health import: export.zip', () => {
 
   it('when a zip has no export.xml, then the import fails with IMPORT.INVALID_ZIP naming what is missing', async () => {
     const err = await expectImportError(importFile(write('photos.zip', makeZip([{ name: 'a.jpg', data: 'x' }])), { timezone: TZ }), 'IMPORT.INVALID_ZIP');
-    expect(err.message).toMatch(/apple_health_export\/export\.xml/);
+    expect(err.userMessage).toMatch(/apple_health_export\/export\.xml/);
   });
 
   it('when the zip is cut short, then the import fails with IMPORT.INVALID_ZIP', async () => {
@@ -199,6 +199,6 @@ describe('Apple Health import: export.zip', () => {
     bad.writeUInt32LE((bad.readUInt32LE(central + 16) ^ 1) >>> 0, central + 16); // CRC in the central directory
     bad.writeUInt32LE((bad.readUInt32LE(14) ^ 1) >>> 0, 14); // and in the local header
     const err = await expectImportError(importFile(write('bad-crc.zip', bad), { timezone: TZ }), 'IMPORT.INVALID_ZIP');
-    expect(err.message).toMatch(/checksum/);
+    expect(err.userMessage).toMatch(/checksum/);
   });
 });

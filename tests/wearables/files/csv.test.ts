@@ -152,7 +152,7 @@ describe('CSV import: validation (line and column in every message, nothing retu
   for (const [what, header, bad, message] of cases) {
     it(`when ${what}, then IMPORT.INVALID_CSV says "${message}"`, async () => {
       const err = await expectImportError(importFile(write(`bad-${what.replace(/\W+/g, '-')}.csv`, withLine(header, bad, 14)), { timezone: TZ }), 'IMPORT.INVALID_CSV');
-      expect(err.message).toBe(`The CSV file has a problem:\n${message}`);
+      expect(err.userMessage).toBe(`The CSV file has a problem:\n${message}`);
       expect(err.issues).toHaveLength(1);
       expect(err.issues[0]!.line).toBe(14);
     });
@@ -170,7 +170,7 @@ describe('CSV import: validation (line and column in every message, nothing retu
   for (const [what, header, row, message] of rowCases) {
     it(`when ${what}, then IMPORT.INVALID_CSV says so with its line and column`, async () => {
       const err = await expectImportError(importFile(write(`row-${what.replace(/\W+/g, '-')}.csv`, `${header}\n${row}\n`), { timezone: TZ }), 'IMPORT.INVALID_CSV');
-      expect(err.message.split('\n').slice(1).join('\n')).toBe(message);
+      expect(err.userMessage.split('\n').slice(1).join('\n')).toBe(message);
     });
   }
 
@@ -179,7 +179,7 @@ describe('CSV import: validation (line and column in every message, nothing retu
       importFile(write('conflict.csv', 'date,resting_hr\n2024-01-05,50\n2024-01-06,51\n2024-01-05,52\n'), { timezone: TZ }),
       'IMPORT.INVALID_CSV',
     );
-    expect(err.message).toBe('The CSV file has a problem:\nline 4, column resting_hr: 52 conflicts with 50 given for 2024-01-05 on line 2');
+    expect(err.userMessage).toBe('The CSV file has a problem:\nline 4, column resting_hr: 52 conflicts with 50 given for 2024-01-05 on line 2');
   });
 
   it('when several rows are wrong, then every problem is listed and nothing is returned', async () => {
@@ -189,14 +189,14 @@ describe('CSV import: validation (line and column in every message, nothing retu
       { line: 3, column: 'resting_hr', message: "'x' is not a number" },
       { line: 4, column: 'sleep_hours', message: '-1 is out of range (0–24 h)' },
     ]);
-    expect(err.message).toBe("The CSV file has 2 problems:\nline 3, column resting_hr: 'x' is not a number\nline 4, column sleep_hours: -1 is out of range (0–24 h)");
+    expect(err.userMessage).toBe("The CSV file has 2 problems:\nline 3, column resting_hr: 'x' is not a number\nline 4, column sleep_hours: -1 is out of range (0–24 h)");
   });
 
   it('when more than ten rows are wrong, then the message shows ten and counts the rest', async () => {
     const rows = Array.from({ length: 25 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')},bad`);
     const err = await expectImportError(importFile(write('lots.csv', ['date,resting_hr', ...rows].join('\n')), { timezone: TZ }), 'IMPORT.INVALID_CSV');
-    expect(err.message.split('\n')).toHaveLength(1 + 10 + 1);
-    expect(err.message).toMatch(/… and 15 more$/);
+    expect(err.userMessage.split('\n')).toHaveLength(1 + 10 + 1);
+    expect(err.userMessage).toMatch(/… and 15 more$/);
     expect(err.issues).toHaveLength(25);
   });
 

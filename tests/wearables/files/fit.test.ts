@@ -246,17 +246,17 @@ describe('FIT import: damaged and non-FIT files', () => {
     const bad = Uint8Array.from(good);
     bad[40] = bad[40]! ^ 0xff;
     const err = await expectImportError(importFile(write('flipped.fit', bad), { timezone: TZ }), 'IMPORT.CORRUPT_FIT');
-    expect(err.message).toMatch(/checksum \(CRC\)/);
+    expect(err.userMessage).toMatch(/checksum \(CRC\)/);
   });
 
   it('when the file is cut short, then the import fails with IMPORT.CORRUPT_FIT saying it is truncated', async () => {
     const err = await expectImportError(importFile(write('cut.fit', good.subarray(0, good.length - 20)), { timezone: TZ }), 'IMPORT.CORRUPT_FIT');
-    expect(err.message).toMatch(/truncated/);
+    expect(err.userMessage).toMatch(/truncated/);
   });
 
   it('when a .fit file is not FIT at all, then the import fails with IMPORT.CORRUPT_FIT saying so', async () => {
     const err = await expectImportError(importFile(write('photo.fit', 'this is a text file, not a FIT file at all'), { timezone: TZ }), 'IMPORT.CORRUPT_FIT');
-    expect(err.message).toMatch(/not a FIT file/);
+    expect(err.userMessage).toMatch(/not a FIT file/);
   });
 
   it('when a FIT file without an extension is uploaded, then it is recognised by its header', async () => {
@@ -268,7 +268,7 @@ describe('FIT import: damaged and non-FIT files', () => {
     const file = write('huge.fit', good);
     truncateSync(file, MAX_FIT_BYTES + 1); // sparse: no 64 MB written
     const err = await expectImportError(importFile(file, { timezone: TZ }), 'IMPORT.TOO_LARGE');
-    expect(err.message).toMatch(/limit is 64 MB/);
+    expect(err.userMessage).toMatch(/limit is 64 MB/);
   });
 
   it('when a FIT file holds neither sessions nor daily metrics, then the import fails with IMPORT.EMPTY', async () => {

@@ -143,7 +143,7 @@ describe('HealthXmlScanner', () => {
     }
     expect(err).toBeInstanceOf(ImportError);
     expect((err as ImportError).code).toBe('IMPORT.INVALID_XML');
-    expect((err as ImportError).message).toBe('export.xml is not well-formed XML at line 3: Unquoted attribute value.');
+    expect((err as ImportError).userMessage).toBe('export.xml is not well-formed XML at line 3: Unquoted attribute value.');
   });
 
   it('when the input is empty or only a prolog, then it fails as INVALID_XML', () => {

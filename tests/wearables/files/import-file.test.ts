@@ -1,5 +1,6 @@
 /** The entry point: format detection, option checks, error codes for unreadable input, formatSummary. */
 import { describe, expect, it } from 'vitest';
+import { isAppError, userMessageOf } from '../../../src/errors.ts';
 import { detectFormat, formatSummary, importFile, type ImportSummary } from '../../../src/wearables/files/index.ts';
 import { expectImportError, tempDir } from './helpers.ts';
 
@@ -23,12 +24,20 @@ describe('importFile: detection and options', () => {
 
   it('when the file is in no format we know, then the import fails with IMPORT.UNSUPPORTED_FORMAT', async () => {
     const err = await expectImportError(importFile(write('notes.txt', 'just some notes'), { timezone: TZ }), 'IMPORT.UNSUPPORTED_FORMAT');
-    expect(err.message).toMatch(/\.fit file, an Apple Health export/);
+    expect(err.userMessage).toMatch(/\.fit file, an Apple Health export/);
   });
 
   it('when options.format is given, then detection is skipped', async () => {
     const { summary } = await importFile(write('notes.txt', 'date,load\n2024-01-01,50\n'), { timezone: TZ, format: 'csv' });
     expect(summary).toMatchObject({ format: 'csv', daysImported: 1 });
+  });
+
+  it('when an import fails, then the error is an AppError whose user message reaches the user through the error boundary', async () => {
+    const err = await expectImportError(importFile(write('bad.csv', 'date,resting_hr\n2024-01-01,abc\n'), { timezone: TZ }), 'IMPORT.INVALID_CSV');
+    expect(isAppError(err)).toBe(true);
+    expect(userMessageOf(err)).toBe("The CSV file has a problem:\nline 2, column resting_hr: 'abc' is not a number");
+    expect(err.message).toBe(`IMPORT.INVALID_CSV: ${err.userMessage}`);
+    expect(err.details).toEqual({ issues: [{ line: 2, column: 'resting_hr', message: "'abc' is not a number" }] });
   });
 
   it('when the path does not exist, then the import fails with IMPORT.FILE_NOT_FOUND', async () => {
@@ -46,7 +55,7 @@ describe('importFile: detection and options', () => {
 
   it('when the time zone is not an IANA zone, then the import fails with IMPORT.INVALID_OPTIONS before reading', async () => {
     const err = await expectImportError(importFile('/nonexistent', { timezone: 'Mars/Olympus' }), 'IMPORT.INVALID_OPTIONS');
-    expect(err.message).toMatch(/Mars\/Olympus/);
+    expect(err.userMessage).toMatch(/Mars\/Olympus/);
   });
 
   it('when the heart-rate profile is impossible, then the import fails with IMPORT.INVALID_OPTIONS', async () => {
