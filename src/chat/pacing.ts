@@ -1,0 +1,39 @@
+/**
+ * A per-key pacer: calls for the same key (a Slack channel) are spaced at least `intervalMs` apart, in
+ * arrival order; different keys do not wait for each other. Slack allows about one message per second
+ * per channel, so the Slack sender paces chat.postMessage per channel and rarely sees a 429.
+ *
+ * (Discord needs no pacer of ours: discord.js REST reads every bucket's headers, queues requests per
+ * bucket, and holds a global limiter of `globalRequestsPerSecond` = 50 across all routes.)
+ */
+
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class KeyedPacer {
+  private readonly next = new Map<string, number>();
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly clock: { now: () => number; sleep: Sleep } = { now: Date.now, sleep: realSleep },
+  ) {}
+
+  /** Resolves when the caller may go; reserves the next slot for `key`. */
+  async wait(key: string): Promise<void> {
+    const now = this.clock.now();
+    const slot = Math.max(now, this.next.get(key) ?? 0);
+    this.next.set(key, slot + this.intervalMs);
+    if (slot > now) await this.clock.sleep(slot - now);
+  }
+
+  /** Push the next slot for `key` out, e.g. after the platform answered 429 with Retry-After. */
+  defer(key: string, untilMs: number): void {
+    this.next.set(key, Math.max(this.next.get(key) ?? 0, untilMs));
+  }
+
+  /** Forget keys whose slot has passed (call now and then on long-running processes). */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const [k, t] of this.next) if (t <= now) this.next.delete(k);
+  }
+}
