@@ -13,7 +13,8 @@
 import type { ProviderId } from '../core/metrics.ts';
 import type { TokenSet } from './provider.ts';
 
-export type ConnectionStatus = 'active' | 'needs_reauth';
+/** Same values as src/core/types.ts ConnectionStatus; 'revoked' = the athlete disconnected (tokens wiped). */
+export type ConnectionStatus = 'active' | 'needs_reauth' | 'revoked';
 
 export interface Connection {
   athleteId: string;

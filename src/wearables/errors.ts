@@ -3,6 +3,7 @@
  * stable `code` (callers switch on it, logs and metrics group by it) and a short user-facing message.
  */
 import type { ProviderId } from '../core/metrics.ts';
+import { AppError } from '../errors.ts';
 
 export const PROVIDER_ERROR_CODES = [
   /** The body was not JSON, or did not match the vendor's documented shape. Nothing partial is returned. */
@@ -53,21 +54,24 @@ export interface ProviderErrorDetails {
   cause?: unknown;
 }
 
-export class ProviderError extends Error {
+/** An AppError (src/errors.ts), so the command/job error boundaries show `userMessage` and log the rest. */
+export class ProviderError extends AppError {
   override readonly name = 'ProviderError';
-  readonly userMessage: string;
+  override readonly code: ProviderErrorCode;
+  readonly provider: ProviderId;
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly request?: string;
 
-  constructor(
-    readonly code: ProviderErrorCode,
-    readonly provider: ProviderId,
-    message: string,
-    details: ProviderErrorDetails = {},
-  ) {
-    super(`[${code}] ${provider}: ${message}`, details.cause === undefined ? undefined : { cause: details.cause });
-    this.userMessage = USER_MESSAGES[code];
+  constructor(code: ProviderErrorCode, provider: ProviderId, message: string, details: ProviderErrorDetails = {}) {
+    super(code, USER_MESSAGES[code], {
+      ...(details.cause === undefined ? {} : { cause: details.cause }),
+      details: { provider, ...(details.status === undefined ? {} : { status: details.status }), ...(details.request ? { request: details.request } : {}) },
+    });
+    this.code = code;
+    this.provider = provider;
+    // The technical message (for logs); userMessage stays the short, safe one.
+    this.message = `[${code}] ${provider}: ${message}`;
     if (details.status !== undefined) this.status = details.status;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
     if (details.request !== undefined) this.request = details.request;

@@ -111,6 +111,9 @@ export class TokenManager {
     if (conn.status === 'needs_reauth') {
       throw new ProviderError('PROVIDER.NEEDS_REAUTH', provider, `connection needs re-authorization (${conn.needsReauthReason ?? 'unknown'})`);
     }
+    if (conn.status !== 'active') {
+      throw new ProviderError('PROVIDER.NOT_CONNECTED', provider, `connection is ${conn.status} for athlete ${athleteId}`);
+    }
     return conn;
   }
 

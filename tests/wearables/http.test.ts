@@ -1,12 +1,24 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isProviderError } from '../../src/wearables/errors.ts';
+import { isAppError, userMessageOf } from '../../src/errors.ts';
+import { isProviderError, ProviderError } from '../../src/wearables/errors.ts';
 import { HttpClient, parseRetryAfter, polarRateLimitPolicy, xRateLimitPolicy } from '../../src/wearables/http.ts';
 import { FakeServer } from '../fakes/fake-server.ts';
 import { fastHttp } from './helpers.ts';
 
 const NOW = Date.parse('2024-03-12T08:00:00Z');
+
+describe('ProviderError', () => {
+  it('when shown to a user, then only the short safe message is used (it is an AppError); logs get the details', () => {
+    const e = new ProviderError('PROVIDER.UNAVAILABLE', 'whoop', 'GET /v2/recovery returned 503', { status: 503, request: 'GET /v2/recovery' });
+    expect(isAppError(e)).toBe(true);
+    expect(userMessageOf(e)).toBe('The wearable service is unavailable right now. We will try again later.');
+    expect(e.message).toBe('[PROVIDER.UNAVAILABLE] whoop: GET /v2/recovery returned 503');
+    expect(e.details).toEqual({ provider: 'whoop', status: 503, request: 'GET /v2/recovery' });
+    expect(e.name).toBe('ProviderError');
+  });
+});
 
 describe('parseRetryAfter', () => {
   it('when given delta-seconds, then milliseconds', () => {

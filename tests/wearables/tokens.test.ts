@@ -218,6 +218,15 @@ describe('TokenManager', () => {
   });
 });
 
+function bind(store: InMemoryConnectionStore): ConnectionStore {
+  return {
+    get: (a, p) => store.get(a, p),
+    upsert: (a, p, t) => store.upsert(a, p, t),
+    compareAndSetTokens: (a, p, v, t) => store.compareAndSetTokens(a, p, v, t),
+    markNeedsReauth: (a, p, v, r) => store.markNeedsReauth(a, p, v, r),
+  };
+}
+
 describe('TokenManager with a stub vendor', () => {
   function stub(answer: TokenSet) {
     const refresh = vi.fn(async (_rt: string) => answer);
@@ -232,6 +241,16 @@ describe('TokenManager with a stub vendor', () => {
     const conn = await m.getConnection(ATHLETE, 'whoop');
     expect(v.refresh).toHaveBeenCalledWith('r1');
     expect(conn.tokens).toMatchObject({ accessToken: 'a2', refreshToken: 'r1', externalUserId: 'u9' });
+  });
+
+  it('when the athlete disconnected (status revoked), then PROVIDER.NOT_CONNECTED and no refresh is tried', async () => {
+    const store = new InMemoryConnectionStore();
+    const conn = await store.upsert(ATHLETE, 'whoop', { accessToken: 'a1', refreshToken: 'r1', expiresAt: Date.now() - 1 });
+    const revokedStore: ConnectionStore = { ...bind(store), get: async () => ({ ...conn, status: 'revoked' }) };
+    const v = stub({ accessToken: 'a2' });
+    const err = await new TokenManager({ store: revokedStore, providers: { whoop: v } }).getConnection(ATHLETE, 'whoop').catch((e: unknown) => e);
+    expect(isProviderError(err, 'PROVIDER.NOT_CONNECTED')).toBe(true);
+    expect(v.refresh).not.toHaveBeenCalled();
   });
 
   it('when there is no connection, then PROVIDER.NOT_CONNECTED', async () => {
