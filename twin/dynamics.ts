@@ -480,6 +480,10 @@ export class TwinBatch {
     const oAcwr = this.acwr;
     const oMono = this.monotony;
     const oRpe = this.rpeExp;
+    const oInjDay = this.injuredDay;
+    const forcedDays = this.forcedDays;
+    const injuries = this.injuries;
+    const illnesses = this.illnesses;
     for (let i = 0; i < n; i++) {
       let t = types[i]! | 0;
       if (t < 0 || t >= N_TYPES) t = 0;
@@ -489,12 +493,12 @@ export class TwinBatch {
       const illLeft = illDays[i]!;
       const forced = injLeft > 0 || illLeft > 0;
       oOver[i] = 0;
-      this.injuredDay[i] = injLeft > 0 ? 1 : 0;
+      oInjDay[i] = injLeft > 0 ? 1 : 0;
       if (forced) {
         if (t !== 0) oOver[i] = 1;
         t = 0;
         mins = 0;
-        this.forcedDays[i]!++;
+        forcedDays[i]!++;
         if (injLeft > 0) injDays[i] = injLeft - 1;
         if (illLeft > 0) illDays[i] = illLeft - 1;
       }
@@ -566,13 +570,13 @@ export class TwinBatch {
         if (events) {
           if (uI < hi) {
             oIE[i] = 1;
-            this.injuries[i]!++;
+            injuries[i]!++;
             const d = INJURY_MIN_DAYS + Math.floor(-Math.log(uI / hi) * INJURY_MEAN_EXTRA);
             if (d > injDays[i]!) injDays[i] = d;
           }
           if (uL < hl) {
             oLE[i] = 1;
-            this.illnesses[i]!++;
+            illnesses[i]!++;
             const d = ILLNESS_MIN_DAYS + Math.floor(-Math.log(uL / hl) * ILLNESS_MEAN_EXTRA);
             if (d > illDays[i]!) illDays[i] = d;
           }
