@@ -16,7 +16,8 @@
  *     (durationUnit), sport from workoutActivityType, distance from totalDistance or the distance
  *     WorkoutStatistics, avg/max HR from the heart-rate WorkoutStatistics. Load: 'hr_estimate' (TRIMP on the
  *     average HR, load.ts) when an average HR is there, else 'duration_estimate'. Workouts with the same
- *     sport and start second (the same session written by two apps) are kept once.
+ *     sport and start second (the same session written by two apps) are kept once, preferring the copy
+ * with heart-rate statistics.
  * Day of a sample = local date of its startDate in the athlete's zone. Dates look like
  * "2024-01-05 07:12:03 +0100". A relevant record whose date or value cannot be read is skipped and counted
  * in a warning; a document that is not well-formed XML fails the whole import.
@@ -191,9 +192,11 @@ export class AppleHealthAggregator implements XmlHandler {
     minutes = round2(minutes);
     const sport = appleSport(a.workoutActivityType);
     const id = `apple_health:${sport ?? 'workout'}:${Math.round(start / 1000)}`;
-    if (this.workouts.has(id)) {
+    const existing = this.workouts.get(id);
+    if (existing) {
       this.duplicateWorkouts++;
-      return;
+      // Keep the copy with heart-rate statistics (the watch's), whichever app wrote first.
+      if (existing.avgHr !== undefined || avgHr === undefined) return;
     }
     const w: WorkoutRecord = {
       source: 'apple_health',

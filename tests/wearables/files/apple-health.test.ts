@@ -126,6 +126,17 @@ describe('Apple Health import: export.xml', () => {
     expect(days.map((d) => [d.date, d.metrics.sleepHours])).toEqual([['2024-01-07', 7.5]]);
   });
 
+  it('when the same session comes first from an app without HR and then from the watch, then the watch copy is kept', async () => {
+    const xml = exportXml([
+      workout({ type: 'Running', start: '2024-01-06 17:00:00 -0500', end: '2024-01-06 17:45:00 -0500', minutes: 45, source: 'Strava' }),
+      workout({ type: 'Running', start: '2024-01-06 17:00:00 -0500', end: '2024-01-06 17:45:00 -0500', minutes: 45, avgHr: 148, maxHr: 171 }),
+    ]);
+    const { days, summary } = await importFile(write('dup-order.xml', xml), { timezone: TZ });
+    expect(days[0]!.workouts).toHaveLength(1);
+    expect(days[0]!.workouts[0]).toMatchObject({ avgHr: 148, loadMethod: 'hr_estimate', load: 42.3 });
+    expect(summary.workouts).toBe(1);
+  });
+
   it('when sleep samples only say InBed or Awake, then no sleep hours are imported', async () => {
     const xml = exportXml([
       sleep('2024-01-05 23:00:00 -0500', '2024-01-06 07:00:00 -0500', 'InBed'),
