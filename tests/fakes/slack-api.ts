@@ -86,8 +86,7 @@ export class FakeSlackApi {
   private readonly perSecond: number;
   private readonly burst: number;
   private readonly scripted: (ScriptedSlackFailure & { left: number })[] = [];
-  private seq = 0;
-  private tsBase = 1_795_000_000;
+  private lastTsMicros = 0;
 
   constructor(options: FakeSlackOptions = {}) {
     this.token = options.token ?? 'xoxb-fake-slack-token';
@@ -156,9 +155,10 @@ export class FakeSlackApi {
 
   // ---------------------------------------------------------------------------------------------------
 
+  /** Slack-style "seconds.micros" from the clock, strictly increasing. */
   private nextTs(): string {
-    this.seq += 1;
-    return `${this.tsBase + this.seq}.${String(this.seq).padStart(6, '0')}`;
+    this.lastTsMicros = Math.max(this.lastTsMicros + 1, Date.now() * 1000);
+    return `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
