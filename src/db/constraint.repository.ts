@@ -20,7 +20,7 @@ export class MongoConstraintRepository implements ConstraintRepository {
   }
   async replace(c: ConstraintRecord): Promise<void> {
     const { id, ...rest } = c;
-    await this.m.replaceOne({ _id: id }, rest, { runValidators: true }).exec();
+    await this.m.replaceOne({ _id: id }, { _id: id, ...rest }, { runValidators: true }).exec();
   }
   async listActive(athleteIds: readonly string[], from: string, to: string): Promise<ConstraintRecord[]> {
     if (athleteIds.length === 0) return [];

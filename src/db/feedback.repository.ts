@@ -31,6 +31,6 @@ export class MongoFeedbackRepository implements FeedbackRepository {
   }
   async replace(f: FeedbackRecord): Promise<void> {
     const { id, ...rest } = f;
-    await this.m.replaceOne({ _id: id }, rest, { runValidators: true }).exec();
+    await this.m.replaceOne({ _id: id }, { _id: id, ...rest }, { runValidators: true }).exec();
   }
 }

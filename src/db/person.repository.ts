@@ -25,7 +25,7 @@ export class MongoPersonRepository implements PersonRepository {
   }
   async replace(p: Person): Promise<void> {
     const { id, ...rest } = p;
-    await this.m.replaceOne({ _id: id }, rest, { runValidators: true }).exec();
+    await this.m.replaceOne({ _id: id }, { _id: id, ...rest }, { runValidators: true }).exec();
   }
   async delete(id: string): Promise<void> {
     await this.m.deleteOne({ _id: id }).exec();
@@ -82,7 +82,7 @@ export class MongoAthleteRepository implements AthleteRepository {
   }
   async replace(a: Athlete): Promise<void> {
     const { id, ...rest } = a;
-    await this.m.replaceOne({ _id: id }, rest, { runValidators: true }).exec();
+    await this.m.replaceOne({ _id: id }, { _id: id, ...rest }, { runValidators: true }).exec();
   }
   async listIds(filter: { status?: Athlete['status']; simulated?: boolean } = {}): Promise<string[]> {
     const q: Record<string, unknown> = {};

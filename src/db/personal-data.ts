@@ -137,7 +137,7 @@ export class MongoPersonalDataStore implements PersonalDataStore {
             const cur = (await model.findById(ref._id).lean().exec()) as Filter | null;
             if (!cur) return;
             const { _id, ...rest } = deepReplace(cur, personId, ERASED) as Filter;
-            await model.replaceOne({ _id: cur._id }, rest).exec();
+            await model.replaceOne({ _id: cur._id }, { _id: cur._id, ...rest }).exec();
           };
           if (this.mutex && policy.lockKey) await this.mutex.withLock(policy.lockKey(ref), rewrite);
           else await rewrite();

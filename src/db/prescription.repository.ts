@@ -80,6 +80,6 @@ export class MongoPrescriptionRepository implements PrescriptionRepository {
   }
   async replace(p: PrescriptionRecord): Promise<void> {
     const { _id, ...rest } = toDoc(p);
-    await this.m.replaceOne({ _id }, rest, { runValidators: true }).exec();
+    await this.m.replaceOne({ _id }, { _id, ...rest }, { runValidators: true }).exec();
   }
 }

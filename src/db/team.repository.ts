@@ -35,7 +35,7 @@ export class MongoTeamRepository implements TeamRepository {
   }
   async replace(t: Team): Promise<void> {
     const { id, ...rest } = t;
-    await this.m.replaceOne({ _id: id }, rest, { runValidators: true }).exec();
+    await this.m.replaceOne({ _id: id }, { _id: id, ...rest }, { runValidators: true }).exec();
   }
   async delete(id: string): Promise<void> {
     await this.bindings.deleteMany({ teamId: id }).exec();
@@ -63,7 +63,7 @@ export class MongoMembershipRepository implements MembershipRepository {
     return d ? (strip(d) as unknown as Membership) : null;
   }
   async replace(x: Membership): Promise<void> {
-    await this.m.replaceOne({ _id: membershipId(x.teamId, x.personId) }, x, { runValidators: true }).exec();
+    await this.m.replaceOne({ _id: membershipId(x.teamId, x.personId) }, { _id: membershipId(x.teamId, x.personId), ...x }, { runValidators: true }).exec();
   }
   async listForTeam(teamId: string): Promise<Membership[]> {
     return (await this.m.find({ teamId }).sort({ joinedAt: 1 }).lean().exec()).map((d) => strip(d) as unknown as Membership);
