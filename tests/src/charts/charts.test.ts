@@ -122,3 +122,20 @@ describe('pngSize', () => {
     expect(() => pngSize(Buffer.from('GIF89a-not-a-png-at-all-really'))).toThrow(expect.objectContaining({ code: 'CHART.NOT_PNG' }));
   });
 });
+
+describe('chart alt text', () => {
+  it('when the athlete chart is described then the latest CTL, ATL, TSB and HRV position are in the text', async () => {
+    const { describeAthleteChart } = await import('../../../src/charts/index.ts');
+    const input = {
+      title: 't',
+      days: ['2026-11-21', '2026-11-22'],
+      load: [50, 60],
+      ctl: [50, 52.4],
+      atl: [60, 70.6],
+      hrv: { values: [4.2, 4.05], bandLow: [4.1, 4.1], bandHigh: [4.3, 4.3] },
+    };
+    expect(describeAthleteChart(input)).toBe(
+      'Training load over the last 2 days; today fitness (CTL) 52, fatigue (ATL) 71, form (TSB) -18; HRV 4.05 (below the normal range).',
+    );
+  });
+});
