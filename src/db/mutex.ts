@@ -3,6 +3,11 @@
  * MongoDB alike. withLock(key) takes lease `lock:<key>`, runs fn, releases it, and deletes the key's
  * older generations so each key keeps one document.
  *
+ * Deleting old generations re-opens their keys: a racer that read "latest = gen n" long ago could insert
+ * gen n+1 after it was deleted and believe it holds the lock while a newer generation exists. So after
+ * every successful acquire we re-read the latest generation — the latest is never deleted (each holder
+ * deletes only generations below its own) — and back off unless it is ours.
+ *
  * Leases use the wall clock (not the virtual Clock of use cases): they guard real concurrency, and a
  * frozen virtual clock would never let a crashed holder's lease expire. The TTL (30 s) bounds how long a
  * crashed holder blocks others; work under a lock is a read and a write, so it never comes close.
@@ -45,7 +50,9 @@ export class LeaseMutex implements Mutex {
     let delay = 4;
     for (;;) {
       const r = await this.leases.acquire(leaseKey, owner, this.ttlMs, new Date());
-      if (r.acquired) {
+      if (r.acquired && (await this.leases.latest(leaseKey))?.gen !== r.gen) {
+        await this.leases.release(leaseKey, r.gen); // a stale generation: somebody newer exists
+      } else if (r.acquired) {
         try {
           return await fn();
         } finally {
