@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIONS, ACTION_ID, materialize } from '../../../agent/actions/index.ts';
 import { computeMask, constraintApplies, DEFAULT_MASK_CONFIG, RULE_ORDER } from '../../../agent/mask/index.ts';
 import type { Constraint, MaskResult, RuleId } from '../../../agent/mask/index.ts';
-import { epochDay } from '../../../agent/state/index.ts';
+import { epochDay, projectedAcwr } from '../../../agent/state/index.ts';
 import type { AthleteState } from '../../../agent/state/index.ts';
 import type { Sport } from '../../../twin/types.ts';
 import { baseState } from './fixtures.ts';
@@ -61,6 +61,16 @@ describe('computeMask: ACWR', () => {
     const r = mask({ acuteEwma: 74, chronicEwma: 50, acwr: 1.48, ctl: 50 });
     expect(blockedBy(r, 'acwr_projected')).toEqual(ids('INTERVALS_LONG'));
     expect(r.blocked.map((b) => b.reason)).toEqual(['INTERVALS_LONG (load 116.7) would raise ACWR to 1.55 ≥ 1.50']);
+  });
+
+  it('when the projected ACWR equals the threshold exactly then the action is blocked; a hair below it is not', () => {
+    const s = baseState({ acuteEwma: 74, chronicEwma: 50, acwr: 1.48, ctl: 50 });
+    const p = projectedAcwr(s, materialize(ACTION_ID.INTERVALS_STANDARD!, { sport: 'running', ctl: 50 }).targetLoad)!; // 1.4831
+    expect(p).toBeCloseTo(1.4831, 4);
+    const at = computeMask({ state: s, sport: 'running' }, { acwrProjectedDanger: p });
+    expect(at.mask[ACTION_ID.INTERVALS_STANDARD!]).toBe(false);
+    const above = computeMask({ state: s, sport: 'running' }, { acwrProjectedDanger: p + 1e-9 });
+    expect(above.mask[ACTION_ID.INTERVALS_STANDARD!]).toBe(true);
   });
 
   it('when ACWR is in its cold start then the long hard doses are blocked; otherwise not', () => {
@@ -141,6 +151,13 @@ describe('computeMask: recovery pattern', () => {
       'CTL ramp +8.1/week > 8: no session with planned load above CTL 50.0 (ENDURANCE_LONG 73.5)',
     );
     expect(fired(mask({ ctlRampPerWeek: 8.0, ctl: 50 }), 'ctl_ramp')).toBe(false);
+  });
+
+  it('when the planned load is just above CTL then it is blocked; just below it is not', () => {
+    // CTL 48.9: scale 0.989 → ENDURANCE_STANDARD 60 min = 49.0 > 48.9 (blocked), TEMPO_SHORT 40 min = 48.17 (allowed)
+    const r = mask({ ctlRampPerWeek: 9, ctl: 48.9 });
+    expect(r.mask[ACTION_ID.ENDURANCE_STANDARD!]).toBe(false);
+    expect(r.mask[ACTION_ID.TEMPO_SHORT!]).toBe(true);
   });
 });
 

@@ -32,6 +32,16 @@ describe('encodeState', () => {
     expect(at('goal_known')).toBe(1);
     expect(at('history')).toBeCloseTo(28 / 120, 6);
     expect(at('dow_sin')).toBeCloseTo(Math.sin((2 * Math.PI * s.dayOfWeek) / 7), 6);
+    expect(at('hrv_days7')).toBe(1); // 7 of 7
+    expect(encodeState({ ...s, hrvDays7: 3 })[FEATURE_INDEX.hrv_days7]).toBeCloseTo(3 / 7, 6);
+    expect(at('hrv_baseline_ready')).toBe(1);
+    expect(s.monotony).toBe(10); // seven equal loads of 50 → capped monotony
+    expect(at('monotony')).toBe(2); // 10 / 2.5 = 4, clipped to 2
+    expect(at('load_yesterday')).toBeCloseTo(0.5, 6);
+    expect(at('load_7d')).toBeCloseTo(s.load7d / 700, 6);
+    expect(at('days_since_rest')).toBeCloseTo(s.daysSinceRest / 14, 6);
+    expect(at('days_since_hard')).toBe(1); // no hard day in the history
+    expect(at('days_logged7')).toBe(1);
   });
 
   it('when the history is empty then features are the conservative defaults', () => {

@@ -255,6 +255,14 @@ describe('computeState: HRV against the 60-day normal band', () => {
     expect(s.hrvBand).toBe('above');
   });
 
+  it('when 61 days of HRV precede today then only the 60 days ending yesterday form the baseline', () => {
+    // day 0 is an outlier (ln 5 = 148 ms) just outside the window; days 1..60 alternate 4.2 / 4.0 → mean 4.1
+    const h = days(62, (i) => ({ hrvRmssd: Math.exp(i === 0 ? 5 : i % 2 === 0 ? 4.0 : 4.2) }));
+    const s = computeState(h, day(61));
+    expect(s.hrvBaselineDays).toBe(60);
+    expect(s.lnRmssdBaselineMean).toBeCloseTo(4.1, 12);
+  });
+
   it('when only 13 days of HRV precede today then the baseline is not ready and the band unknown', () => {
     const s = computeState(hist(3.5).slice(1), day(14));
     expect(s.hrvBaselineDays).toBe(13);
@@ -269,6 +277,11 @@ describe('computeState: HRV against the 60-day normal band', () => {
     expect(computeState(h, day(4)).hrvFallingDays).toBe(3); // 4.3 > 4.2 > 4.1 > 4.05
     expect(computeState(h, day(3)).hrvFallingDays).toBe(2);
     expect(computeState(h, day(1)).hrvFallingDays).toBe(0);
+  });
+
+  it('when HRV is unchanged from yesterday then it is not falling', () => {
+    const h = days(3, (i) => ({ hrvRmssd: Math.exp([4.2, 4.1, 4.1][i]!) }));
+    expect(computeState(h, day(2)).hrvFallingDays).toBe(0);
   });
 
   it('when a day is missing in a falling run then the run stops at the gap', () => {
@@ -374,6 +387,16 @@ describe('computeState: subjective, tests, health, season', () => {
     expect(s.latestRpeType).toBe('INTERVALS');
     expect(s.latestRpeResidual).toBeCloseTo(1.5, 12);
     expect(s.rpeResidual7).toBeCloseTo(0.5, 12);
+  });
+
+  it('when an RPE is 8 days old then it is outside the 7-day residual mean', () => {
+    const h = [
+      { date: day(0), sessionType: 'TEMPO' as const, rpe: 9.5, load: 60 }, // 8 days before day 8: excluded
+      { date: day(1), sessionType: 'TEMPO' as const, rpe: 5.5, load: 60 }, // 7 days before: residual 0
+    ];
+    const s = computeState(h, day(8));
+    expect(s.rpeResidual7).toBe(0);
+    expect(s.latestRpeAgeDays).toBe(7);
   });
 
   it("when soreness and wellness are reported this morning then they are today's (age 0)", () => {
