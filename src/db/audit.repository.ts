@@ -21,7 +21,13 @@ export class MongoAuditRepository implements AuditRepository {
     if (filter.teamId) q['target.teamId'] = filter.teamId;
     if (filter.action) q.action = filter.action;
     const docs = await this.m.find(q).sort({ at: -1, _id: 1 }).limit(filter.limit ?? 100).lean<AuditDoc[]>().exec();
-    return docs.map((d) => withId<AuditEntry>(d));
+    return docs.map((d) => {
+      const e = withId<AuditEntry>(d);
+      // null is meaningful here ("there was none before"); strip() would drop it
+      if (d.before === null) e.before = null;
+      if (d.after === null) e.after = null;
+      return e;
+    });
   }
 }
 
