@@ -21,6 +21,7 @@ import { deleteMyData, exportMyData } from './privacy.use-case.ts';
 import { pauseAthlete, resumeAthlete, updateSettings } from './settings.use-case.ts';
 import { teamBoard } from './team-board.use-case.ts';
 import { createTeam, findTeamByChannel, joinTeam, setMemberRoles, updateTeamSettings } from './team.use-case.ts';
+import { athleteHistory, athleteWeek, teamRoster, whoAmI } from './views.use-case.ts';
 
 type Bound<F> = F extends (deps: CoreDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -61,6 +62,10 @@ const USE_CASES = {
   saveTwinCalibration,
   publishPolicyModel,
   activatePolicyModel,
+  whoAmI,
+  athleteHistory,
+  teamRoster,
+  athleteWeek,
 } as const;
 
 export type UseCases = { [K in keyof typeof USE_CASES]: Bound<(typeof USE_CASES)[K]> };
