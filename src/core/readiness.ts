@@ -12,7 +12,8 @@
  *
  * Thresholds (our calibration, stated here so the coach can read them):
  *   red   ACWR ≥ 1.5 · HRV z ≤ −1.5 · resting HR ≥ +5 bpm · sleep < 5 h · illness or injury
- *   amber ACWR ≥ 1.3 · HRV below band (z < −0.5) · resting HR ≥ +3 bpm · sleep < 6 h · no readings
+ *   amber ACWR ≥ 1.3 · HRV below band (z < −0.5) · resting HR ≥ +3 bpm · sleep < 6 h ·
+ *         no morning reading today (HRV, resting HR or sleep): load figures alone never make a day green
  */
 export type Band = 'green' | 'amber' | 'red';
 
@@ -74,10 +75,10 @@ export function readiness(s: ReadinessInputs): Readiness {
     if (s.sleepHoursToday < 5) red.push(`slept ${r1(s.sleepHoursToday)} h (< 5 h)`);
     else if (s.sleepHoursToday < 6) amber.push(`slept ${r1(s.sleepHoursToday)} h (< 6 h)`);
   }
-  const anyReading = s.acwr !== undefined || s.hrvZ !== undefined || s.hrvBand !== undefined || s.restingHrDeviation !== undefined || s.sleepHoursToday !== undefined;
+  const morning = s.hrvZ !== undefined || (s.hrvBand !== undefined && s.hrvBand !== 'unknown') || s.restingHrDeviation !== undefined || s.sleepHoursToday !== undefined;
+  if (!morning) amber.push('no morning readings today (HRV, resting HR or sleep)');
   if (red.length > 0) return { band: 'red', reasons: [...red, ...amber] };
   if (amber.length > 0) return { band: 'amber', reasons: amber };
-  if (!anyReading && !s.illness && !s.injury) return { band: 'amber', reasons: ['no readings to judge readiness'] };
   const ok: string[] = [];
   if (s.acwr !== undefined) ok.push(`ACWR ${r2(s.acwr)}`);
   if (s.hrvZ !== undefined) ok.push(`HRV z ${r1(s.hrvZ)}`);

@@ -9,7 +9,7 @@ import type { SessionPlan } from '../../agent/decision.ts';
 import { computeState } from '../../agent/state/index.ts';
 import { requireTeamRole, todayIn } from './context.ts';
 import { fail } from './error-codes.ts';
-import { addDays } from './local-time.ts';
+import { addDays, daysBetween } from './local-time.ts';
 import { buildHistory } from './observations.ts';
 import type { CoreDeps } from './ports.ts';
 import { readiness, readinessInputs, type Readiness } from './readiness.ts';
@@ -77,14 +77,20 @@ export async function teamBoard(deps: CoreDeps, actor: Actor, teamId: string, da
     if (inputs.hrvBand === 'below' || (inputs.hrvZ !== undefined && inputs.hrvZ < -0.5)) flags.push('HRV_BELOW_BAND');
     if (!f.some((x) => x.date === day && x.wellness && Object.keys(x.wellness).length > 0)) flags.push('NO_CHECKIN_TODAY');
     const recent = addDays(day, -2);
-    if (!m.some((x) => x.date >= recent && Object.keys(x.fields).length > 0)) flags.push('NO_DATA_3_DAYS');
+    const band = readiness(inputs);
+    if (!m.some((x) => x.date >= recent && Object.keys(x.fields).length > 0)) {
+      flags.push('NO_DATA_3_DAYS');
+      const last = m.filter((x) => Object.keys(x.fields).length > 0).at(-1)?.date;
+      band.reasons.push(last ? `no wearable data since ${last} (${daysBetween(last, day)} days)` : 'no wearable data yet');
+      if (band.band === 'green') band.band = 'amber';
+    }
     if (profile.status === 'paused') flags.push('PAUSED');
     if (rx?.approval.state === 'pending') flags.push('AWAITING_APPROVAL');
     return {
       athleteId: profile.id,
       displayName: profile.displayName,
       status: profile.status,
-      readiness: readiness(inputs),
+      readiness: band,
       session: rx ? rx.session : null,
       approval: rx ? rx.approval.state : null,
       overridden: rx?.override !== undefined,
