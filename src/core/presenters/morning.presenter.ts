@@ -1,0 +1,152 @@
+/**
+ * The morning message: one session, explained. Pure: Prescription (+ recent history) in, ChatMessage out;
+ * the chart comes from the injected ChartRenderer port.
+ *
+ *   title     "Sun 22 Nov — Endurance 60 min"
+ *   summary   what to do (description, intensity) and the coach's word when overridden
+ *   sections  Session (dose, intensity, target load) · Why today (three ranked reasons, each citing its
+ *             number) · Against your normal (HRV vs band, resting HR vs baseline, sleep vs norm, ACWR,
+ *             form) · Not today (blocked sessions and why)
+ *   buttons   Done / Too hard / Skipped → the feedback form prefilled; Why? → the full explanation
+ *   image     load, fitness and HRV over the last weeks
+ */
+import type { Reason } from '../../../agent/decision.ts';
+import type { ChatButton, ChatField, ChatMessage, ChatSection } from '../chat.ts';
+import { readiness, readinessInputs } from '../readiness.ts';
+import type { PrescriptionRecord } from '../types.ts';
+import type { AthleteHistory } from '../views.use-case.ts';
+import { encodeAction } from './actions.ts';
+import { tryChart, type AthleteChartData, type ChartRenderer } from './charts.ts';
+import { dayLabel, fmt, hasDigit, num, sessionLabel, sessionName, signed } from './format.ts';
+
+export interface MorningInput {
+  prescription: PrescriptionRecord;
+  athlete: { displayName: string };
+  /** Recent daily series for the chart (athleteHistory). */
+  history?: AthleteHistory | null;
+  charts?: ChartRenderer;
+  /** Display name of the coach behind an override (override.by is a person id). */
+  coachName?: string;
+}
+
+/** The reason's text, with its numbers appended when the text cites none. */
+export function reasonLine(r: Reason): string {
+  if (hasDigit(r.text) || !r.values || Object.keys(r.values).length === 0) return r.text;
+  return `${r.text} (${Object.entries(r.values)
+    .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+    .join(', ')})`;
+}
+
+/** The first `n` reasons in the engine's order, preferring those that cite a number. */
+export function rankedReasons(reasons: readonly Reason[], n = 3): string[] {
+  const cites = (r: Reason) => hasDigit(reasonLine(r));
+  return [...reasons.filter(cites), ...reasons.filter((r) => !cites(r))].slice(0, n).map(reasonLine);
+}
+
+/** What changed against the athlete's normal, from the state snapshot the decision used. */
+export function normalLines(state: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const ln7 = num(state.lnRmssd7);
+  const lo = num(state.hrvBandLower);
+  const hi = num(state.hrvBandUpper);
+  const z = num(state.hrvZ);
+  const band = typeof state.hrvBand === 'string' ? state.hrvBand : undefined;
+  const where = band === 'below' ? 'below' : band === 'above' ? 'above' : band === 'inside' ? 'inside' : undefined;
+  if (ln7 !== undefined && lo !== undefined && hi !== undefined)
+    lines.push(`HRV ${fmt(ln7, 2)} (7-day ln rMSSD) — ${where ?? (ln7 < lo ? 'below' : ln7 > hi ? 'above' : 'inside')} your normal ${fmt(lo, 2)}–${fmt(hi, 2)}${z !== undefined ? `, z ${signed(z, 1)}` : ''}`);
+  else if (z !== undefined) lines.push(`HRV z ${signed(z, 1)} against your baseline — ${where ?? (z < -0.5 ? 'below' : z > 0.5 ? 'above' : 'inside')} your normal band (±0.5)`);
+
+  const rhr = num(state.restingHrToday);
+  const rhrBase = num(state.restingHrBaseline);
+  const rhrDev = num(state.restingHrDeviation) ?? (rhr !== undefined && rhrBase !== undefined ? rhr - rhrBase : undefined);
+  if (rhrDev !== undefined) {
+    const flag = rhrDev >= 5 ? ' — clearly raised' : rhrDev >= 3 ? ' — raised' : '';
+    lines.push(rhr !== undefined && rhrBase !== undefined ? `Resting HR ${fmt(rhr, 0)} bpm, ${signed(rhrDev, 0)} vs your usual ${fmt(rhrBase, 0)}${flag}` : `Resting HR ${signed(rhrDev, 0)} bpm vs your usual${flag}`);
+  }
+
+  const sleep = num(state.sleepHoursToday);
+  const norm = num(state.sleepNorm);
+  if (sleep !== undefined)
+    lines.push(norm !== undefined ? `Sleep ${fmt(sleep, 1)} h vs your usual ${fmt(norm, 1)} h (${signed(sleep - norm, 1)} h)` : `Sleep ${fmt(sleep, 1)} h${sleep < 6 ? ' (under 6 h)' : ''}`);
+
+  const acwr = num(state.acwr);
+  if (acwr !== undefined)
+    lines.push(`Load ratio (ACWR) ${fmt(acwr, 2)} — ${acwr >= 1.5 ? 'in the danger zone (≥ 1.5)' : acwr > 1.3 ? 'above the 0.8–1.3 sweet spot' : acwr < 0.8 ? 'below the 0.8–1.3 sweet spot' : 'inside the 0.8–1.3 sweet spot'}`);
+
+  const ctl = num(state.ctl);
+  const atl = num(state.atl);
+  const tsb = num(state.tsb) ?? (ctl !== undefined && atl !== undefined ? ctl - atl : undefined);
+  if (tsb !== undefined && ctl !== undefined && atl !== undefined) lines.push(`Form (TSB) ${signed(tsb, 0)}: fitness ${fmt(ctl, 0)}, fatigue ${fmt(atl, 0)}`);
+  return lines;
+}
+
+/** Blocked session types, one line each: "Intervals — HRV below normal". */
+export function blockedLines(rx: Pick<PrescriptionRecord, 'mask'>, max = 6): string[] {
+  const seen = new Map<string, string>();
+  for (const b of rx.mask.blocked) if (!seen.has(b.type)) seen.set(b.type, b.reason);
+  const lines = [...seen.entries()].map(([type, reason]) => `${sessionName(type)} — ${reason}`);
+  return lines.length > max ? [...lines.slice(0, max - 1), `… and ${lines.length - (max - 1)} more (see /why)`] : lines;
+}
+
+export function feedbackButtons(date: string, type: string): ChatButton[] {
+  const why: ChatButton = { id: encodeAction({ command: 'why', options: { date } }), label: 'Why?', style: 'primary' };
+  if (type === 'REST') return [{ id: encodeAction({ command: 'checkin', options: { date } }), label: 'Check in', style: 'secondary' }, why];
+  return [
+    { id: encodeAction({ command: 'feedback', options: { date, completion: 'done' } }), label: 'Done', style: 'success' },
+    { id: encodeAction({ command: 'feedback', options: { date, completion: 'done', rpe: '9' } }), label: 'Too hard', style: 'danger' },
+    { id: encodeAction({ command: 'feedback', options: { date, completion: 'skipped', minutes: '0' } }), label: 'Skipped', style: 'secondary' },
+    why,
+  ];
+}
+
+export function athleteChartData(history: AthleteHistory, title?: string): AthleteChartData {
+  return {
+    title: title ?? `${history.displayName} · last ${Math.round(history.days.length / 7)} weeks`,
+    days: history.days,
+    load: history.load,
+    ctl: history.ctl,
+    atl: history.atl,
+    tsb: history.tsb,
+    hrv: { label: 'ln rMSSD (7-day mean)', values: history.hrv.values, daily: history.hrv.daily, bandLow: history.hrv.bandLow, bandHigh: history.hrv.bandHigh },
+  };
+}
+
+export function presentMorning(input: MorningInput): ChatMessage {
+  const rx = input.prescription;
+  const s = rx.session;
+  const overridden = rx.override !== undefined;
+  const summaryParts = [s.description.trim()];
+  if (s.intensity && s.type !== 'REST') summaryParts.push(`Intensity: ${s.intensity}.`);
+  if (overridden) summaryParts.push(`_${input.coachName ?? 'Your coach'} set this session: ${rx.override!.reason}_`);
+
+  const fields: ChatField[] = [];
+  if (s.type !== 'REST') fields.push({ label: 'Duration', value: `${s.minutes} min`, inline: true });
+  if (s.intensity && s.type !== 'REST') fields.push({ label: 'Intensity', value: s.intensity, inline: true });
+  if (s.targetLoad > 0) fields.push({ label: 'Target load', value: `${fmt(s.targetLoad, 0)} TSS`, inline: true });
+  if (s.dose) fields.push({ label: 'Dose', value: s.dose, inline: true });
+
+  const sections: ChatSection[] = [];
+  if (fields.length > 0) sections.push({ title: 'Session', fields });
+  const reasons = rankedReasons(rx.reasons, 3);
+  if (reasons.length > 0) sections.push({ title: 'Why today', text: reasons.map((r, i) => `${i + 1}. ${r}`).join('\n') });
+  const normal = normalLines(rx.state);
+  if (normal.length > 0) sections.push({ title: 'Against your normal', text: normal.map((l) => `• ${l}`).join('\n') });
+  const blocked = blockedLines(rx);
+  if (blocked.length > 0) sections.push({ title: 'Not today', text: blocked.map((l) => `• ${l}`).join('\n') });
+
+  const message: ChatMessage = {
+    title: `${dayLabel(rx.date)} — ${sessionLabel(s)}`,
+    summary: summaryParts.filter((p) => p !== '').join(' '),
+    sections,
+    buttons: feedbackButtons(rx.date, s.type),
+    tone: readiness(readinessInputs(rx.state)).band,
+    footer: `${overridden ? 'set by your coach' : `policy ${rx.policy}`} · /why for the full explanation`,
+  };
+  if (input.history && input.charts && input.history.days.length > 0) {
+    const charts = input.charts;
+    const history = input.history;
+    const image = tryChart(() => charts.athlete(athleteChartData(history), `${rx.date}-load-hrv.png`));
+    if (image) message.image = image;
+  }
+  return message;
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { decodeAction, encodeAction, presentMorning, presentWhy, rankedReasons } from '../../../../src/core/presenters/index.ts';
+import { history, prescription, StubCharts } from './fixtures.ts';
+
+describe('morning message presenter', () => {
+  it('when a prescription is presented then title, dose and intensity say what to do', () => {
+    const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' } });
+    expect(m.title).toBe('Sun 22 Nov — Endurance 60 min');
+    expect(m.summary).toBe('A steady aerobic hour, conversational pace. Intensity: Z2, HR 130–145.');
+    expect(m.sections![0]).toEqual({
+      title: 'Session',
+      fields: [
+        { label: 'Duration', value: '60 min', inline: true },
+        { label: 'Intensity', value: 'Z2, HR 130–145', inline: true },
+        { label: 'Target load', value: '55 TSS', inline: true },
+        { label: 'Dose', value: 'standard', inline: true },
+      ],
+    });
+  });
+
+  it('when reasons are given then the three ranked ones each cite a number', () => {
+    const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' } });
+    const why = m.sections!.find((s) => s.title === 'Why today')!;
+    expect(why.text).toBe(
+      ['1. Hard sessions blocked: ACWR 1.62 is above 1.5', '2. Fatigue outweighs fitness (tsb −9.5)', '3. Endurance beat rest by 0.4 points'].join('\n'),
+    );
+    for (const line of why.text!.split('\n')) expect(line.replace(/^\d+\. /, '')).toMatch(/\d/);
+  });
+
+  it('when fewer than three reasons cite numbers then the uncited ones fill up after them', () => {
+    expect(rankedReasons([{ kind: 'data', text: 'no data' }, { kind: 'driver', text: 'HRV 4.1' }], 3)).toEqual(['HRV 4.1', 'no data']);
+  });
+
+  it('when the state differs from normal then HRV, resting HR, sleep, ACWR and form are compared with the athlete’s normal', () => {
+    const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' } });
+    expect(m.sections!.find((s) => s.title === 'Against your normal')!.text).toBe(
+      [
+        '• HRV 4.05 (7-day ln rMSSD) — below your normal 4.1–4.3, z −0.8',
+        '• Resting HR 53 bpm, +4 vs your usual 49 — raised',
+        '• Sleep 6.2 h vs your usual 7.4 h (−1.2 h)',
+        '• Load ratio (ACWR) 1.62 — in the danger zone (≥ 1.5)',
+        '• Form (TSB) −10: fitness 52, fatigue 62',
+      ].join('\n'),
+    );
+    expect(m.tone).toBe('red');
+  });
+
+  it('when sessions were blocked then each blocked type is listed once with its reason', () => {
+    const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' } });
+    expect(m.sections!.find((s) => s.title === 'Not today')!.text).toBe(
+      ['• Intervals — ACWR 1.62 ≥ 1.5', '• Tempo — HRV below your normal band', '• Strength — HRV below your normal band'].join('\n'),
+    );
+  });
+
+  it('when the message is built then Done / Too hard / Skipped open the feedback form prefilled for that day', () => {
+    const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' } });
+    expect(m.buttons!.map((b) => [b.label, decodeAction(b.id)])).toEqual([
+      ['Done', { command: 'feedback', options: { date: '2026-11-22', completion: 'done' } }],
+      ['Too hard', { command: 'feedback', options: { date: '2026-11-22', completion: 'done', rpe: '9' } }],
+      ['Skipped', { command: 'feedback', options: { date: '2026-11-22', completion: 'skipped', minutes: '0' } }],
+      ['Why?', { command: 'why', options: { date: '2026-11-22' } }],
+    ]);
+  });
+
+  it('when history and a chart renderer are given then the image is the athlete chart of those days', () => {
+    const charts = new StubCharts();
+    const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' }, history: history(), charts });
+    expect(charts.athleteCalls).toHaveLength(1);
+    expect(charts.athleteCalls[0]!.data.days).toHaveLength(42);
+    expect(charts.athleteCalls[0]!.data.hrv!.bandLow![0]).toBe(4.1);
+    expect(m.image).toEqual({ png: Buffer.from('png-athlete'), filename: '2026-11-22-load-hrv.png', alt: 'athlete chart 42 days' });
+  });
+
+  it('when the chart renderer fails then the message still goes out without a picture', () => {
+    const charts = new StubCharts();
+    charts.fail = true;
+    const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' }, history: history(), charts });
+    expect(m.image).toBeUndefined();
+    expect(m.title).toBe('Sun 22 Nov — Endurance 60 min');
+  });
+
+  it('when a coach overrode the session then the summary carries the coach’s reason and the footer says so', () => {
+    const rx = prescription({
+      session: { type: 'REST', minutes: 0, targetLoad: 0, intensity: '', description: 'Rest.' },
+      override: { session: { type: 'REST', minutes: 0, targetLoad: 0, intensity: '', description: '' }, reason: 'travel day', by: 'c-1', at: new Date(), previous: null },
+      policy: 'override@dqn@3',
+    });
+    const m = presentMorning({ prescription: rx, athlete: { displayName: 'Alex' }, coachName: 'Sam' });
+    expect(m.title).toBe('Sun 22 Nov — Rest day');
+    expect(m.summary).toBe('Rest. _Sam set this session: travel day_');
+    expect(m.footer).toBe('set by your coach · /why for the full explanation');
+    expect(m.buttons!.map((b) => b.label)).toEqual(['Check in', 'Why?']);
+  });
+});
+
+describe('why presenter', () => {
+  it('when /why is presented then every reason, the state, the safety rules and the policy are shown', () => {
+    const m = presentWhy(prescription());
+    expect(m.title).toBe('Why: Sun 22 Nov — Endurance 60 min');
+    expect(m.sections!.map((s) => s.title)).toEqual(['Every reason, most important first', 'Against your normal', 'What the model saw', 'Safety rules', 'Alternatives that were allowed']);
+    expect(m.sections![0]!.text!.split('\n')).toHaveLength(4);
+    expect(m.sections![2]!.text).toContain('• ACWR (7/28-day EWMA): 1.62');
+    expect(m.sections![2]!.text).toContain('• Days of history: 64');
+    expect(m.sections![3]!.text).toContain('• Intervals (action 10) — ACWR 1.62 ≥ 1.5 [acwr_spike]');
+    expect(m.footer).toBe('policy dqn@3 · revision 2 · inputs abcdef012345');
+    expect(m.ephemeral).toBe(true);
+  });
+});
+
+describe('button ids', () => {
+  it('when an action is encoded then decoding gives it back', () => {
+    const id = encodeAction({ command: 'privacy', subcommand: 'delete', options: { confirm: 'abc.def' } });
+    expect(id).toBe('tc:privacy.delete?confirm=abc.def');
+    expect(decodeAction(id)).toEqual({ command: 'privacy', subcommand: 'delete', options: { confirm: 'abc.def' } });
+  });
+
+  it('when an id is longer than Discord allows then encoding refuses it', () => {
+    expect(() => encodeAction({ command: 'feedback', options: { notes: 'x'.repeat(100) } })).toThrow(expect.objectContaining({ code: 'CHAT.ACTION_INVALID' }));
+  });
+
+  it('when a foreign id arrives then decoding refuses it with a user message', () => {
+    expect(() => decodeAction('feedback:done:2026-11-22')).toThrow(expect.objectContaining({ code: 'CHAT.ACTION_INVALID', userMessage: 'That button is no longer valid. Please run the command again.' }));
+  });
+});
