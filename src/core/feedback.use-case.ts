@@ -15,7 +15,7 @@ import { buildHistory } from './observations.ts';
 import type { CoreDeps } from './ports.ts';
 import { COMPLETIONS, type Actor, type AthleteProfile, type Completion, type FeedbackRecord, type TestResultRecord } from './types.ts';
 import { isSessionType, optionalText, requireDate, requireIntIn, shown } from './validation.ts';
-import type { SessionType } from '../../twin/types.ts';
+import { SESSION_TYPES, type SessionType } from '../../twin/types.ts';
 
 export interface FeedbackInput {
   date: string;
@@ -71,7 +71,7 @@ const WELLNESS_LABELS: Record<keyof Wellness, string> = {
 
 function requireSlot(slot: string | undefined): string {
   const s = slot ?? 'main';
-  if (!/^[a-z0-9_-]{1,20}$/.test(s)) throw fail('FEEDBACK.EMPTY', `Session slot must be a short name like main or extra-1; you sent ${shown(slot)}`);
+  if (!/^[a-z0-9_-]{1,20}$/.test(s)) throw fail('FEEDBACK.SLOT_INVALID', `Session slot must be a short name like main or extra-1; you sent ${shown(slot)}`);
   return s;
 }
 
@@ -86,7 +86,7 @@ function validateFeedback(input: FeedbackInput): Partial<FeedbackRecord> {
   }
   if (input.soreness !== undefined) out.soreness = requireIntIn(input.soreness, 1, 5, 'FEEDBACK.SORENESS_OUT_OF_RANGE', 'Soreness');
   if (input.sessionType !== undefined) {
-    if (!isSessionType(input.sessionType)) throw fail('FEEDBACK.EMPTY', `Session type ${shown(input.sessionType)} is not one I know.`);
+    if (!isSessionType(input.sessionType)) throw fail('FEEDBACK.SESSION_TYPE_INVALID', `Session type must be one of ${SESSION_TYPES.join(', ')}; you sent ${shown(input.sessionType)}`);
     out.sessionType = input.sessionType;
   }
   const notes = optionalText(input.notes, 1000, 'FEEDBACK.NOTES_TOO_LONG', 'Notes');
