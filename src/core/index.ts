@@ -76,5 +76,7 @@ export function createUseCases(deps: CoreDeps): UseCases {
   return out as UseCases;
 }
 
+export { CalibratingTwinUpdater } from './twin-updater.ts';
+export { TokenCipher } from './crypto.ts';
 export type * from './types.ts';
 export type * from './ports.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { athlete, ouraDays, useCore } from './support/harness.ts';
+import { CalibratingTwinUpdater } from '../../../src/core/twin-updater.ts';
+import { athlete, datesBefore, ouraDays, useCore } from './support/harness.ts';
 
 const h = useCore('2026-11-22T18:00:00Z');
 const TODAY = '2026-11-22';
@@ -111,6 +112,22 @@ describe('recordFeedback / recordCheckin / recordTestResult', () => {
     const input = h.twin.inputs.at(-1)!;
     expect(input.observation).toMatchObject({ date: TODAY, hrvRmssd: 58, load: 90, rpe: 9, minutes: 60, completion: 'done' });
     expect(input.current?.version).toBe(1);
+  });
+
+  it('when the real twin calibration is wired then feedback with 3 weeks of history stores calibrated parameters', async () => {
+    const a = await athlete(h, 'Calibrated');
+    await h.core.recordSourceDays(a.personId, ouraDays(datesBefore(TODAY, 21).concat(TODAY), (i) => ({ hrv: i % 3 ? 63 : 54, rhr: 48, sleep: 7.3, load: i % 3 ? 55 : 95 })));
+    const fake = h.deps.twin;
+    h.deps.twin = new CalibratingTwinUpdater();
+    try {
+      const r = await h.core.recordFeedback(a, { date: TODAY, rpe: 7, minutes: 60, completion: 'done' });
+      expect(r.twinUpdated).toBe(true);
+      const latest = (await h.deps.twinParams.latest(a.personId))!;
+      expect(latest).toMatchObject({ version: 1, source: 'feedback', params: { sport: 'running', calibratedDays: 22 } });
+      expect(latest.uncertainty?.hrvSens).toBeGreaterThan(0);
+    } finally {
+      h.deps.twin = fake;
+    }
   });
 
   it('when the twin update fails then the feedback is still stored', async () => {
