@@ -31,7 +31,8 @@ export { TwinBatch, STATE_FIELDS, type AthleteState, type StateField } from './d
 export { DEFAULT_NOISE, type NoiseConfig, type ObservationConfig } from './observe.ts';
 export { TwinEnv, DEFAULT_REWARD, type TwinEnvOptions, type StepResult, type TwinTruth, type RewardConfig } from './env.ts';
 export { periodizedSession, periodizedDailyLoad, BLOCK_WEEK_FACTORS, BLOCK_PROGRESSION } from './plans.ts';
-export { whatIf, whatIfToday, type WhatIfDay } from './whatif.ts';
+export { whatIf, whatIfToday, whatIfBatch, type WhatIfDay, type WhatIfItem } from './whatif.ts';
+export { replayState, replayStates, anchoredParams, type ReplayOptions, type ReplayRequest } from './replay.ts';
 export {
   calibrate,
   Calibration,

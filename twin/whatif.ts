@@ -100,3 +100,65 @@ export function whatIfToday(
     options.map((s) => [s, ...continuation]),
   );
 }
+
+/** One athlete's what-if question for whatIfBatch: today's alternative sessions (one day ahead). */
+export interface WhatIfItem {
+  params: AthleteParams;
+  state: AthleteState;
+  options: readonly Session[];
+}
+
+/**
+ * Many athletes' one-day what-ifs in one batch (the morning job explains 10,000 decisions): every option
+ * of every item is a slot of a single TwinBatch. Result [item][option] = the next morning's WhatIfDay.
+ */
+export function whatIfBatch(items: readonly WhatIfItem[]): WhatIfDay[][] {
+  const slots: { item: number; option: number }[] = [];
+  const params: AthleteParams[] = [];
+  items.forEach((it, i) =>
+    it.options.forEach((_, o) => {
+      slots.push({ item: i, option: o });
+      params.push(it.params);
+    }),
+  );
+  const out: WhatIfDay[][] = items.map((it) => new Array(it.options.length));
+  if (slots.length === 0) return out;
+  const batch = new TwinBatch(params);
+  batch.day = 0;
+  slots.forEach((s, j) => batch.restore(j, items[s.item]!.state));
+  const types = new Uint8Array(slots.length);
+  const minutes = new Float64Array(slots.length);
+  slots.forEach((s, j) => {
+    const session = items[s.item]!.options[s.option]!;
+    types[j] = SESSION_INDEX[session.type];
+    minutes[j] = session.minutes;
+  });
+  batch.applySessions(types, minutes, null, false);
+  batch.swapDay();
+  batch.day++;
+  batch.morning(null, false);
+  slots.forEach((s, j) => {
+    const startLn = items[s.item]!.state.lnHrv;
+    const ln = batch.lnHrv[j]!;
+    const perf = batch.perf[j]!;
+    out[s.item]![s.option] = {
+      day: 0,
+      session: { type: SESSION_TYPES[batch.type[j]!]!, minutes: batch.minutes[j]! },
+      forcedRest: batch.overridden[j] === 1 || batch.injuredDay[j] === 1 || batch.dayIll[j]! > 0,
+      load: batch.load[j]!,
+      hrvRmssd: Math.exp(ln),
+      restingHr: batch.rhr[j]!,
+      sleepHours: batch.sleep[j]!,
+      hrvChangePct: 100 * (Math.exp(ln - startLn) - 1),
+      hrvVsBaselinePct: 100 * (Math.exp(ln - batch.lnBase[j]!) - 1),
+      fatigue: batch.atl[j]!,
+      fitness: batch.ctl[j]!,
+      form: batch.ctl[j]! - batch.atl[j]!,
+      acwr: batch.acwr[j]!,
+      performancePct: perf,
+      marker: markerFromPerformance(items[s.item]!.params, perf),
+      hazard: batch.hazInj[j]! + batch.hazIll[j]!,
+    };
+  });
+  return out;
+}

@@ -8,7 +8,7 @@
  */
 import { materialize } from '../actions/index.ts';
 import { computeMask, type Constraint } from '../mask/index.ts';
-import { computeState, encodeState, FEATURE_COUNT } from '../state/index.ts';
+import { addDays, computeState, encodeState, FEATURE_COUNT } from '../state/index.ts';
 import type { PolicyInput } from '../baselines/policy.ts';
 import { ACTION_COUNT } from '../actions/index.ts';
 import { periodizedSession, SESSION_INDEX, TwinEnv, type AthleteParams, type DailyObservation, type TwinEnvOptions, type TwinTruth } from '../../twin/index.ts';
@@ -21,6 +21,8 @@ export interface AgentEnvOptions extends Omit<TwinEnvOptions, 'seed'> {
    * Default 42 (the CTL time constant). `horizonDays` counts the season only.
    */
   warmupDays?: number;
+  /** Goal / event date per athlete index (optional), passed to the state engine as days-to-goal. */
+  goalDate?: (i: number, seasonStart: string, seasonEnd: string) => string | undefined;
   /** Coach constraints per athlete index (optional). */
   constraints?: (i: number) => readonly Constraint[] | undefined;
 }
@@ -149,7 +151,8 @@ export class AgentEnv {
       const obs = this.twin.observeMorning(i);
       const h = this.histories[i]!;
       h.push(obs);
-      const state = computeState(h, obs.date, seasonStart ? { seasonStart } : {});
+      const goalDate = seasonStart ? this.options.goalDate?.(i, seasonStart, addDays(seasonStart, this.seasonDays - 1)) : undefined;
+      const state = computeState(h, obs.date, { ...(seasonStart ? { seasonStart } : {}), ...(goalDate ? { goalDate } : {}) });
       const constraints = this.options.constraints?.(i);
       const mask = computeMask(constraints ? { state, sport: this.params[i]!.sport, constraints } : { state, sport: this.params[i]!.sport }).mask;
       const features = encodeState(state, this.features, i * FEATURE_COUNT).subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT);
@@ -158,7 +161,15 @@ export class AgentEnv {
         state,
         features,
         mask,
-        context: { sport: this.params[i]!.sport, level: this.params[i]!.level, dayIndex: this.day, date: obs.date, athleteId: this.params[i]!.id, ...(seasonStart ? { seasonStart } : {}) },
+        context: {
+          sport: this.params[i]!.sport,
+          level: this.params[i]!.level,
+          dayIndex: this.day,
+          date: obs.date,
+          athleteId: this.params[i]!.id,
+          ...(seasonStart ? { seasonStart } : {}),
+          ...(goalDate ? { goalDate } : {}),
+        },
       };
     }
     this.inputs = inputs;
