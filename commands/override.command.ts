@@ -1,0 +1,37 @@
+import type { SessionType } from '../twin/types.ts';
+import { dayLabel, sessionLabel } from '../src/core/presenters/index.ts';
+import { athleteOption, dateOption, SESSION_CHOICES } from './shared-options.ts';
+import { done, int, me, resolveAthlete, str, todayOf } from './support.ts';
+import type { CommandDefinition } from './types.ts';
+
+export const overrideCommand: CommandDefinition = {
+  name: 'override',
+  description: 'Set an athlete’s session yourself (it always wins over the model)',
+  audience: 'coach',
+  slow: true,
+  options: [
+    athleteOption(),
+    { name: 'session', label: 'Session', description: 'The session type', type: 'choice', required: true, choices: SESSION_CHOICES },
+    { name: 'reason', label: 'Reason', description: 'Why (the athlete sees it)', type: 'string', required: true, max: 500 },
+    { name: 'minutes', label: 'Minutes', description: 'Duration, 5–600 (not for REST)', type: 'integer', min: 0, max: 600 },
+    dateOption('Which day (default the athlete’s today)'),
+  ],
+  examples: ['/override athlete:@alex session:REST reason:"travel day"', '/override @alex ENDURANCE easy week minutes:45'],
+  async handler(ctx, deps) {
+    const { actor } = me(ctx);
+    const athlete = await resolveAthlete(ctx, deps, str(ctx, 'athlete')!);
+    const date = str(ctx, 'date') ?? todayOf(deps, athlete.timezone);
+    const minutes = int(ctx, 'minutes');
+    const saved = await deps.core.applyOverride(actor, {
+      athleteId: athlete.personId,
+      date,
+      type: str(ctx, 'session') as SessionType,
+      reason: str(ctx, 'reason')!,
+      ...(minutes !== undefined ? { minutes } : {}),
+    });
+    const before = saved.override?.previous;
+    return done(`Session set for ${athlete.displayName} — ${dayLabel(date)}`, `${sessionLabel(saved.session)}. Reason: ${saved.override?.reason ?? str(ctx, 'reason')}`, {
+      footer: `${before ? `Replaces ${sessionLabel(before)}. ` : ''}${athlete.displayName} sees your reason next to the session.`,
+    });
+  },
+};

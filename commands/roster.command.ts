@@ -1,0 +1,44 @@
+import type { Role } from '../src/core/types.ts';
+import { hiddenTeamOption } from './shared-options.ts';
+import { done, me, note, resolveTeam, str } from './support.ts';
+import { isAppError } from '../src/errors.ts';
+import type { CommandDefinition } from './types.ts';
+
+export const rosterCommand: CommandDefinition = {
+  name: 'roster',
+  description: 'Who is in your team; admins can change roles',
+  audience: 'coach',
+  options: [
+    { name: 'member', label: 'Member', description: 'Admins: whose roles to change', type: 'user' },
+    { name: 'roles', label: 'Roles', description: 'Admins: athlete, coach and/or admin, comma-separated', type: 'string', max: 40 },
+    hiddenTeamOption,
+  ],
+  examples: ['/roster', '/roster member:@sam roles:coach,athlete'],
+  async handler(ctx, deps) {
+    const { actor } = me(ctx);
+    const hidden = str(ctx, 'team');
+    const team = await resolveTeam(ctx, deps, hidden ? { teamId: hidden } : {});
+    const member = str(ctx, 'member');
+    const roles = str(ctx, 'roles');
+    if (member !== undefined || roles !== undefined) {
+      if (member === undefined || roles === undefined) return note('Both, please', 'Give member and roles together, e.g. /roster member:@sam roles:coach,athlete.');
+      let personId = member;
+      try {
+        personId = (await deps.core.resolveActor(ctx.input.platform, member)).personId;
+      } catch (err) {
+        if (!(isAppError(err) && err.code === 'AUTH.UNKNOWN_USER')) throw err;
+        const roster = await deps.core.teamRoster(actor, team.teamId);
+        personId = roster.members.find((m) => m.displayName.toLowerCase() === member.toLowerCase())?.personId ?? member;
+      }
+      const list = roles.split(/[\s,]+/).filter(Boolean).map((r) => r.toLowerCase()) as Role[];
+      const saved = await deps.core.setMemberRoles(actor, team.teamId, personId, list);
+      return done('Roles changed', `${member}: ${saved.roles.join(', ')} in ${team.teamName}.`);
+    }
+    const roster = await deps.core.teamRoster(actor, team.teamId);
+    const line = (m: (typeof roster.members)[number]) =>
+      `• *${m.displayName}* — ${m.roles.join(', ')}${m.status === 'paused' ? ' · paused' : ''} · ${m.platforms.join('+') || 'no chat account'}`;
+    return note(`${roster.team.name}: ${roster.members.length} member${roster.members.length === 1 ? '' : 's'}`, roster.members.map(line).join('\n') || 'Nobody yet.', {
+      footer: `Approval mode ${roster.team.settings.approvalMode ? 'on' : 'off'} · athletes join with /join in the team channel`,
+    });
+  },
+};

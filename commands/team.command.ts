@@ -1,0 +1,42 @@
+import { presentTeamBoard } from '../src/core/presenters/index.ts';
+import { dateOption, hiddenTeamOption } from './shared-options.ts';
+import { done, resolveTeam, str } from './support.ts';
+import type { CommandDefinition } from './types.ts';
+
+export const teamCommand: CommandDefinition = {
+  name: 'team',
+  description: 'Your team: the readiness board, or create a team in this channel',
+  audience: 'coach',
+  defaultSubcommand: 'board',
+  slow: false,
+  subcommands: [
+    { name: 'board', description: 'Today’s readiness of every athlete, worst first, with a chart', slow: true, options: [dateOption('Which day (default today)'), hiddenTeamOption] },
+    {
+      name: 'create',
+      description: 'Create a team bound to this channel (you become its admin and coach)',
+      audience: 'anyone',
+      options: [{ name: 'name', label: 'Team name', description: 'The team’s name', type: 'string', required: true, max: 80 }],
+    },
+  ],
+  examples: ['/team', '/team create name:Falcons'],
+  async handler(ctx, deps) {
+    if (ctx.subcommand === 'create') {
+      const { platform, platformUserId, workspaceId, channelId, displayName } = ctx.input;
+      // Coaches need no athlete profile: creating a team registers the person when they are new.
+      const actor = ctx.actor ?? (await deps.core.registerPerson({ platform, platformUserId, displayName: displayName ?? platformUserId }, deps.defaultTimezone)).actor;
+      const team = await deps.core.createTeam(actor, {
+        name: str(ctx, 'name')!,
+        ...(workspaceId && channelId ? { binding: { platform, workspaceId, channelId } } : {}),
+      });
+      return done(
+        `Team ${team.name} created`,
+        `${workspaceId && channelId ? 'It lives in this channel. ' : ''}You are its admin and coach. Athletes join with /join${workspaceId && channelId ? ' here' : ''}; /team shows their readiness each morning.`,
+      );
+    }
+    const hidden = str(ctx, 'team');
+    const { teamId } = await resolveTeam(ctx, deps, hidden ? { teamId: hidden } : {});
+    const board = await deps.core.teamBoard(ctx.actor!, teamId, str(ctx, 'date'));
+    return { message: presentTeamBoard(board, { detail: 'full', ...(deps.charts ? { charts: deps.charts } : {}) }) };
+  },
+};
+

@@ -1,0 +1,90 @@
+/**
+ * The real dispatcher over the real use cases on the embedded database (tests/src/core/support/harness.ts),
+ * with stub charts, fixed confirmation secret and a fake OAuth link builder.
+ */
+import { Writable } from 'node:stream';
+import { beforeAll } from 'vitest';
+import { CommandDispatcher, ConfirmTokens, createRegistry, type DispatchResult } from '../../commands/index.ts';
+import type { CommandDeps, ConnectLinks } from '../../commands/types.ts';
+import type { CommandInput, Platform } from '../../src/core/chat.ts';
+import { decodeAction } from '../../src/core/presenters/index.ts';
+import { createLogger } from '../../src/logger.ts';
+import { StubCharts } from '../src/core/presenters/fixtures.ts';
+import { useCore, type CoreHarness } from '../src/core/support/harness.ts';
+
+export class FakeConnectLinks implements ConnectLinks {
+  calls: Parameters<ConnectLinks['authorizeUrl']>[0][] = [];
+  async authorizeUrl(input: Parameters<ConnectLinks['authorizeUrl']>[0]) {
+    this.calls.push(input);
+    return { url: `https://twincoach.test/oauth/${input.provider}/start?state=s-${input.athleteId.slice(0, 6)}`, expiresAt: new Date('2026-11-22T07:10:00Z') };
+  }
+}
+
+/** Captures log lines (JSON) so tests can look for error ids and leaked secrets. */
+export class LogCapture extends Writable {
+  lines: Record<string, unknown>[] = [];
+  text = '';
+  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
+    this.text += chunk.toString();
+    for (const l of chunk.toString().split('\n')) if (l.trim()) this.lines.push(JSON.parse(l) as Record<string, unknown>);
+    cb();
+  }
+}
+
+export interface CommandsHarness extends CoreHarness {
+  readonly dispatcher: CommandDispatcher;
+  readonly charts: StubCharts;
+  readonly links: FakeConnectLinks;
+  readonly logs: LogCapture;
+  readonly commandDeps: CommandDeps;
+  /** Type a command as `user` (platform discord unless given), like the Slack/console adapters do. */
+  say(user: string, line: string, extra?: Partial<CommandInput>): Promise<DispatchResult>;
+  /** Press a button (its id) as `user`. */
+  press(user: string, buttonId: string, extra?: Partial<CommandInput>): Promise<DispatchResult>;
+  /** Submit a form for `command` with values. */
+  submit(user: string, command: string, options: Record<string, string>, extra?: Partial<CommandInput>): Promise<DispatchResult>;
+}
+
+export function useCommands(start = '2026-11-22T07:00:00Z'): CommandsHarness {
+  const h = useCore(start);
+  const charts = new StubCharts();
+  const links = new FakeConnectLinks();
+  const logs = new LogCapture();
+  let dispatcher: CommandDispatcher | undefined;
+  let commandDeps: CommandDeps | undefined;
+  beforeAll(() => {
+    commandDeps = {
+      core: h.core,
+      clock: h.clock,
+      charts,
+      connectLinks: links,
+      confirm: new ConfirmTokens('test-confirm-secret-0123456789abcdef'),
+      consentVersion: '2026-11',
+      defaultTimezone: 'Europe/London',
+    };
+    dispatcher = new CommandDispatcher({ registry: createRegistry(), deps: commandDeps, logger: createLogger({ level: 'info', destination: logs }) });
+  });
+  const base = (user: string, extra: Partial<CommandInput>): Pick<CommandInput, 'platform' | 'platformUserId' | 'displayName'> => ({
+    platform: (extra.platform ?? 'discord') as Platform,
+    platformUserId: user,
+    displayName: user.charAt(0).toUpperCase() + user.slice(1),
+  });
+  return Object.assign(Object.create(h) as CoreHarness, {
+    get dispatcher() {
+      return dispatcher!;
+    },
+    get commandDeps() {
+      return commandDeps!;
+    },
+    charts,
+    links,
+    logs,
+    say: (user: string, line: string, extra: Partial<CommandInput> = {}) => dispatcher!.dispatch({ ...base(user, extra), ...dispatcher!.parseLine(line), source: 'text', ...extra }),
+    press: (user: string, id: string, extra: Partial<CommandInput> = {}) => dispatcher!.dispatch({ ...base(user, extra), ...decodeAction(id), source: 'button', ...extra }),
+    submit: (user: string, command: string, options: Record<string, string>, extra: Partial<CommandInput> = {}) =>
+      dispatcher!.dispatch({ ...base(user, extra), command, options, source: 'form', ...extra }),
+  }) as CommandsHarness;
+}
+
+/** Documents of a registered model ('Person', 'Feedback', 'Prescription', 'AuditLog', …) matching `filter`. */
+export const count = (h: CoreHarness, model: string, filter: Record<string, unknown> = {}) => h.db.connection.model(model).countDocuments(filter);
