@@ -7,3 +7,5 @@ export { AcwrPolicy } from './acwr.ts';
 export type { AcwrPolicyOptions } from './acwr.ts';
 export { HrvPolicy } from './hrv.ts';
 export type { HrvPolicyOptions } from './hrv.ts';
+export { GreedyPolicy, calibratedTwinSource } from './greedy.ts';
+export type { GreedyPolicyOptions, TwinSource, CalibratedTwinSourceOptions } from './greedy.ts';
