@@ -2,7 +2,7 @@ import { HARD_SESSIONS } from '../../twin/types.ts';
 import type { SessionType } from '../../twin/types.ts';
 import { ACTIONS, ACTION_COUNT, REST_ACTION, actionLoad, isImpact } from '../actions/catalogue.ts';
 import { epochDay } from '../state/dates.ts';
-import { projectedAcwr } from '../state/compute.ts';
+import { DEFAULT_STATE_CONFIG, projectedAcwr } from '../state/compute.ts';
 import type { BlockedAction, Constraint, MaskConfig, MaskInput, MaskResult, RuleHit, RuleId } from './types.ts';
 
 /** Defaults from shared/DOMAIN.md (sources in agent/README.md). */
@@ -98,8 +98,8 @@ export function computeMask(input: MaskInput, config?: Partial<MaskConfig>): Mas
   };
 
   // --- health ---
-  if (s.illness) hit('illness', 'illness reported (latest report): rest only', ALL_BUT_REST);
-  if (s.injury) hit('injury', 'injury reported (latest report): rest or active recovery only', ABOVE_RECOVERY);
+  if (s.illness) hit('illness', `illness reported within the last ${DEFAULT_STATE_CONFIG.illnessMemoryDays} days: rest only`, ALL_BUT_REST);
+  if (s.injury) hit('injury', `injury reported within the last ${DEFAULT_STATE_CONFIG.injuryMemoryDays} days: rest or active recovery only`, ABOVE_RECOVERY);
 
   // --- coach constraints ---
   const day = s.epochDay;
@@ -107,15 +107,15 @@ export function computeMask(input: MaskInput, config?: Partial<MaskConfig>): Mas
     if (!constraintApplies(c, day)) continue;
     switch (c.type) {
       case 'rest_only':
-        hit('coach_rest_only', `coach constraint rest_only${windowText(c)}: rest only`, ALL_BUT_REST);
+        hit('coach_rest_only', `coach constraint rest_only${windowText(c)}: rest only (${ALL_BUT_REST.length} sessions blocked)`, ALL_BUT_REST);
         break;
       case 'no_impact': {
         const ids = ALL_BUT_REST.filter((id) => isImpact(id, sport));
-        hit('coach_no_impact', `coach constraint no_impact${windowText(c)}: no running or jumping sessions for ${sport}`, ids);
+        hit('coach_no_impact', `coach constraint no_impact${windowText(c)}: no running or jumping sessions for ${sport} (${ids.length} sessions blocked)`, ids);
         break;
       }
       case 'no_high_intensity':
-        hit('coach_no_high_intensity', `coach constraint no_high_intensity${windowText(c)}: no TEMPO or INTERVALS`, HIGH_INTENSITY_IDS);
+        hit('coach_no_high_intensity', `coach constraint no_high_intensity${windowText(c)}: no TEMPO or INTERVALS (${HIGH_INTENSITY_IDS.length} sessions blocked)`, HIGH_INTENSITY_IDS);
         break;
       case 'max_load': {
         const max = Number.isFinite(c.value) ? c.value : 0;

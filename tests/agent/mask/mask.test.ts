@@ -166,7 +166,7 @@ describe('computeMask: illness and injury', () => {
     const r = mask({ illness: true });
     expect(r.allowed).toEqual([0]);
     expect(blockedBy(r, 'illness')).toEqual(NOT_REST);
-    expect(r.blocked.every((b) => b.reason === 'illness reported (latest report): rest only')).toBe(true);
+    expect(r.blocked.every((b) => b.reason === 'illness reported within the last 3 days: rest only')).toBe(true);
   });
 
   it('when injury is reported then REST and ACTIVE_RECOVERY remain', () => {
@@ -183,7 +183,7 @@ describe('computeMask: coach constraints', () => {
     const r = mask({}, [{ type: 'rest_only', from: '2025-03-01', to: '2025-03-02', note: 'travel' }]);
     expect(date).toBe('2025-03-02');
     expect(r.allowed).toEqual([0]);
-    expect(r.blocked[0]!.reason).toBe('coach constraint rest_only (2025-03-01 → 2025-03-02): "travel": rest only');
+    expect(r.blocked[0]!.reason).toBe('coach constraint rest_only (2025-03-01 → 2025-03-02): "travel": rest only (13 sessions blocked)');
   });
 
   it('when the window ends yesterday or starts tomorrow then the constraint does not apply; open ends do', () => {
