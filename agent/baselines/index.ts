@@ -9,3 +9,16 @@ export { HrvPolicy } from './hrv.ts';
 export type { HrvPolicyOptions } from './hrv.ts';
 export { GreedyPolicy, calibratedTwinSource } from './greedy.ts';
 export type { GreedyPolicyOptions, TwinSource, CalibratedTwinSourceOptions } from './greedy.ts';
+export {
+  TabularQPolicy,
+  QTable,
+  trainTabularQ,
+  stateIndex,
+  stateBins,
+  stateKey,
+  parseStateKey,
+  DISCRETIZER,
+  STATE_COUNT,
+  DEFAULT_TABULAR_Q,
+} from './tabular-q.ts';
+export type { TabularQConfig, TabularQJson, TabularQPolicyOptions, TabularQTrainingInfo, TrainTabularQOptions } from './tabular-q.ts';
