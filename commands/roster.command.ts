@@ -32,7 +32,8 @@ export const rosterCommand: CommandDefinition = {
       }
       const list = roles.split(/[\s,]+/).filter(Boolean).map((r) => r.toLowerCase()) as Role[];
       const saved = await deps.core.setMemberRoles(actor, team.teamId, personId, list);
-      return done('Roles changed', `${member}: ${saved.roles.join(', ')} in ${team.teamName}.`);
+      const name = (await deps.core.teamRoster(actor, team.teamId)).members.find((m) => m.personId === saved.personId)?.displayName ?? member;
+      return done('Roles changed', `${name}: ${saved.roles.join(', ')} in ${team.teamName}.`);
     }
     const roster = await deps.core.teamRoster(actor, team.teamId);
     const line = (m: (typeof roster.members)[number]) =>

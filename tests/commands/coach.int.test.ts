@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { count, useCommands } from './support.ts';
+
+const h = useCommands('2026-11-22T07:00:00Z');
+const TODAY = '2026-11-22';
+let n = 0;
+
+/** A coach with a team bound to a fresh channel, and athletes who registered there (and so joined). */
+async function squad(athletes: string[] = ['alex']) {
+  const tag = `${++n}`;
+  const chan = { workspaceId: `G${tag}`, channelId: `C${tag}` };
+  const coach = `coach${tag}`;
+  const created = await h.say(coach, '/team create Falcons', chan);
+  expect(created.message!.title).toBe('Team Falcons created');
+  const ids: Record<string, string> = {};
+  for (const a of athletes) {
+    const r = await h.say(`${a}${tag}`, '/register sport:running agree:yes', chan);
+    expect(r.message!.summary).toMatch(/in Falcons/);
+    ids[a] = (await h.core.resolveActor('discord', `${a}${tag}`)).personId;
+  }
+  const teamId = (await h.core.findTeamByChannel('discord', chan.workspaceId, chan.channelId)).id;
+  return { chan, coach, tag, ids, teamId, user: (a: string) => `${a}${tag}` };
+}
+
+describe('/override', () => {
+  it('when an athlete runs /override then it is refused with a clear message and nothing is stored', async () => {
+    const s = await squad(['alex', 'bea']);
+    const before = { rx: await count(h, 'Prescription'), audit: await count(h, 'AuditLog') };
+    const r = await h.say(s.user('alex'), `/override athlete:<@${s.user('bea')}> session:REST reason:"I say so"`, s.chan);
+    expect(r.failure?.code).toBe('AUTH.NOT_COACH');
+    expect(r.message).toMatchObject({ title: 'Not allowed', tone: 'red', ephemeral: true });
+    expect(r.message!.summary).toBe('Only a team’s coaches can use /override. You’re registered as an athlete. Ask your coach, or create your own team with /team create.');
+    expect(await count(h, 'Prescription')).toBe(before.rx);
+    expect(await count(h, 'AuditLog')).toBe(before.audit);
+  });
+
+  it('when the coach overrides by mention then the session is stored, audited and the athlete sees it with the reason', async () => {
+    const s = await squad();
+    const r = await h.say(s.coach, `/override <@${s.user('alex')}> REST travel day`, s.chan);
+    expect(r.failure).toBeUndefined();
+    expect(r.message!.title).toBe(`Session set for Alex${s.tag} — Sun 22 Nov`);
+    expect(r.message!.summary).toBe('Rest day. Reason: travel day');
+    const rx = await h.deps.prescriptions.get(s.ids.alex!, TODAY);
+    expect(rx).toMatchObject({ session: { type: 'REST' }, override: { reason: 'travel day' }, approval: { state: 'approved' } });
+    expect(await h.deps.audit.list({ athleteId: s.ids.alex!, action: 'prescription.override' })).toHaveLength(1);
+    const seen = await h.say(s.user('alex'), '/today', s.chan);
+    expect(seen.message!.title).toBe('Sun 22 Nov — Rest day');
+    expect(seen.message!.summary).toContain('Your coach set this session: travel day');
+  });
+
+  it('when the coach names the athlete by display name with minutes and a date then that day gets that session', async () => {
+    const s = await squad();
+    const r = await h.say(s.coach, `/override athlete:alex${s.tag} session:endurance reason:"easy week" minutes:45 date:2026-11-24`, s.chan);
+    expect(r.message!.summary).toBe('Endurance 45 min. Reason: easy week');
+    expect((await h.deps.prescriptions.get(s.ids.alex!, '2026-11-24'))!.session).toMatchObject({ type: 'ENDURANCE', minutes: 45 });
+  });
+
+  it('when the session type or date is wrong then the message names both and nothing is stored', async () => {
+    const s = await squad();
+    const before = await count(h, 'Prescription');
+    const r = await h.say(s.coach, `/override <@${s.user('alex')}> NAP "why not" date:2026-13-01`, s.chan);
+    expect(r.message!.summary).toBe(
+      'Session must be REST, ACTIVE_RECOVERY, ENDURANCE, TEMPO, INTERVALS or STRENGTH; you sent "NAP"\nDate must be a date like 2026-11-22 (or today, yesterday); you sent "2026-13-01"',
+    );
+    expect(await count(h, 'Prescription')).toBe(before);
+  });
+
+  it('when the reason is missing then the coach is told it is required', async () => {
+    const s = await squad();
+    const r = await h.say(s.coach, `/override athlete:<@${s.user('alex')}> session:REST`, s.chan);
+    expect(r.message!.summary).toBe('Reason is required.');
+    expect(r.message!.footer).toBe('Usage: /override athlete:<@someone> session:<REST|ACTIVE_RECOVERY|ENDURANCE|TEMPO|INTERVALS|STRENGTH> reason:<text> [minutes:<0–600>] [date:<yyyy-mm-dd>]');
+  });
+
+  it('when a coach names an athlete of another team then it is refused and nothing is stored', async () => {
+    const mine = await squad();
+    const theirs = await squad(['zoe']);
+    const before = await count(h, 'Prescription');
+    const r = await h.say(mine.coach, `/override <@${theirs.user('zoe')}> REST nope`, mine.chan);
+    expect(r.failure?.code).toBe('ATHLETE.NOT_IN_TEAMS');
+    expect(r.message!.summary).toBe('That person is not an athlete in a team you coach.');
+    expect(await count(h, 'Prescription')).toBe(before);
+  });
+});
+
+describe('/constraint', () => {
+  it('when a constraint is added, listed and removed then the store follows and the list offers remove buttons', async () => {
+    const s = await squad();
+    const add = await h.say(s.coach, `/constraint add <@${s.user('alex')}> no_high_intensity to:2026-12-01 reason:"sore knee"`, s.chan);
+    expect(add.message!.title).toBe(`Constraint added for Alex${s.tag}`);
+    expect(add.message!.summary).toMatch(/^No high intensity, Sun 22 Nov – Tue 1 Dec — sore knee \(id [0-9a-f]{8}\)$/);
+    const [c] = await h.deps.constraints.listForAthlete(s.ids.alex!);
+    expect(c).toMatchObject({ kind: 'no_high_intensity', from: TODAY, to: '2026-12-01', active: true });
+    const list = await h.say(s.coach, `/constraint list <@${s.user('alex')}>`, s.chan);
+    expect(list.message!.buttons).toEqual([{ id: `tc:constraint.remove?id=${c!.id}`, label: 'Remove 1', style: 'secondary' }]);
+    const removed = await h.press(s.coach, list.message!.buttons![0]!.id, s.chan);
+    expect(removed.message!.title).toBe('Constraint removed');
+    expect(await h.deps.constraints.listForAthlete(s.ids.alex!)).toHaveLength(0);
+  });
+
+  it('when max_load comes without a value then the core’s message is shown and nothing is stored', async () => {
+    const s = await squad();
+    const r = await h.say(s.coach, `/constraint add <@${s.user('alex')}> max_load`, s.chan);
+    expect(r.failure?.code).toBe('CONSTRAINT.VALUE_REQUIRED');
+    expect(await h.deps.constraints.listForAthlete(s.ids.alex!)).toHaveLength(0);
+  });
+
+  it('when an athlete tries /constraint then it is refused', async () => {
+    const s = await squad();
+    const r = await h.say(s.user('alex'), `/constraint add <@${s.user('alex')}> rest_only`, s.chan);
+    expect(r.failure?.code).toBe('AUTH.NOT_COACH');
+    expect(await h.deps.constraints.listForAthlete(s.ids.alex!)).toHaveLength(0);
+  });
+});
+
+describe('/team, /approve, /roster, /join', () => {
+  it('when the coach asks for the board then every athlete is on it with the team chart', async () => {
+    const s = await squad(['alex', 'bea']);
+    h.charts.teamCalls.length = 0;
+    const r = await h.say(s.coach, '/team', s.chan);
+    expect(r.message!.title).toBe('Team readiness — Falcons · Sun 22 Nov');
+    expect(r.message!.summary).toMatch(/^2 athletes: /);
+    expect(h.charts.teamCalls[0]!.data.athletes.map((a) => a.name).sort()).toEqual([`Alex${s.tag}`, `Bea${s.tag}`]);
+  });
+
+  it('when approval mode is on then the athlete waits until the coach approves', async () => {
+    const s = await squad();
+    expect((await h.say(s.coach, '/approve mode:on', s.chan)).message!.title).toBe('Approval mode on — Falcons');
+    const waiting = await h.say(s.user('alex'), '/today', s.chan);
+    expect(waiting.message!.title).toBe('Your coach is looking at it');
+    const board = await h.say(s.coach, '/team board', s.chan);
+    expect(board.message!.buttons![0]!.label).toBe('Approve 1 pending');
+    const approved = await h.press(s.coach, board.message!.buttons![0]!.id, s.chan);
+    expect(approved.message!.title).toBe('Approved 1 session — Sun 22 Nov');
+    expect((await h.say(s.user('alex'), '/today', s.chan)).message!.title).toMatch(/^Sun 22 Nov — /);
+  });
+
+  it('when the roster is asked then members and roles are listed; the admin can make an athlete a coach', async () => {
+    const s = await squad(['alex']);
+    const r = await h.say(s.coach, '/roster', s.chan);
+    expect(r.message!.title).toBe('Falcons: 2 members');
+    expect(r.message!.summary).toContain(`• *Alex${s.tag}* — athlete · discord`);
+    const set = await h.say(s.coach, `/roster member:<@${s.user('alex')}> roles:athlete,coach`, s.chan);
+    expect(set.message!.summary).toBe(`Alex${s.tag}: athlete, coach in Falcons.`);
+    expect((await h.say(s.user('alex'), '/roster', s.chan)).failure).toBeUndefined();
+  });
+
+  it('when an athlete registered elsewhere runs /join in the team channel then they join the team', async () => {
+    const s = await squad([]);
+    await h.say(`late${s.tag}`, '/register sport:cycling agree:yes');
+    const r = await h.say(`late${s.tag}`, '/join', s.chan);
+    expect(r.message!.title).toBe('You joined Falcons');
+    const id = (await h.core.resolveActor('discord', `late${s.tag}`)).personId;
+    expect((await h.deps.memberships.get(s.teamId, id))!.roles).toEqual(['athlete']);
+  });
+
+  it('when a second team is created in the same channel then it is refused and only one team exists there', async () => {
+    const s = await squad([]);
+    const before = await count(h, 'Team');
+    const r = await h.say(`rival${s.tag}`, '/team create Hawks', s.chan);
+    expect(r.failure?.code).toBe('TEAM.CHANNEL_TAKEN');
+    expect(await count(h, 'Team')).toBe(before);
+  });
+});
