@@ -21,7 +21,7 @@
  * no noise). With horizonDays k > 1 the score is Σ_j γ^j E[r_j] over today's action followed by k−1 REST
  * days. What it cannot see: an injury's forced rest days (future detraining), future shocks.
  */
-import { calibrate, whatIf, DEFAULT_REWARD, type AthleteParams, type AthleteState as TwinState, type Calibration, type DailyObservation, type Level, type RewardConfig, type Session } from '../../twin/index.ts';
+import { calibrate, whatIf, whatIfBatch, DEFAULT_REWARD, type WhatIfDay, type AthleteParams, type AthleteState as TwinState, type Calibration, type DailyObservation, type Level, type RewardConfig, type Session } from '../../twin/index.ts';
 import { ACTION_COUNT, materialize } from '../actions/index.ts';
 import { fallbackAction } from './fallback.ts';
 import type { Policy, PolicyContext, PolicyInput } from './policy.ts';
@@ -63,7 +63,8 @@ export class GreedyPolicy implements Policy {
   }
 
   decide(inputs: readonly PolicyInput[]): number[] {
-    return inputs.map((x) => this.decideOne(x));
+    const scores = this.scoreAll(inputs);
+    return inputs.map((x, i) => this.pick(x, scores[i]!));
   }
 
   /**
@@ -71,37 +72,52 @@ export class GreedyPolicy implements Policy {
    * Exposed for explanations and tests.
    */
   scores(x: PolicyInput): Float64Array {
-    const out = new Float64Array(ACTION_COUNT).fill(Number.NaN);
-    const ids: number[] = [];
-    for (let a = 0; a < ACTION_COUNT; a++) if (x.mask[a] === true) ids.push(a);
-    if (ids.length === 0) return out;
-    const params = this.source.paramsFor(x.context);
-    const state = this.source.stateFor(x, params);
-    const tail: Session[] = new Array(this.horizonDays - 1).fill(REST_SESSION);
-    const plans = ids.map((a) => {
-      // exactly the session the coaching loop executes for this action (AgentEnv: materialize with state.ctl)
-      const s = materialize(a, { sport: x.context.sport, ctl: x.state.ctl });
-      return [{ type: s.type, minutes: s.minutes }, ...tail];
-    });
-    const days = whatIf(params, state, plans);
+    return this.scoreAll([x])[0]!;
+  }
+
+  /** Scores of a batch: one-day horizons go through a single whatIfBatch, longer ones through whatIf per input. */
+  private scoreAll(inputs: readonly PolicyInput[]): Float64Array[] {
+    const out = inputs.map(() => new Float64Array(ACTION_COUNT).fill(Number.NaN));
     const { perfWeight, hazardWeight, eventPenalty } = this.reward;
-    const S = params.trainableRange;
-    ids.forEach((a, j) => {
-      let prev = state.perf;
-      let disc = 1;
-      let total = 0;
-      for (const d of days[j]!) {
-        total += disc * ((perfWeight * 10 * (d.performancePct - prev)) / S - (hazardWeight + eventPenalty) * d.hazard);
-        prev = d.performancePct;
-        disc *= this.gamma;
-      }
-      out[a] = total;
+    const jobs = inputs.map((x) => {
+      const ids: number[] = [];
+      for (let a = 0; a < ACTION_COUNT; a++) if (x.mask[a] === true) ids.push(a);
+      const params = this.source.paramsFor(x.context);
+      const state = this.source.stateFor(x, params);
+      // exactly the session the coaching loop executes for this action (AgentEnv: materialize with state.ctl)
+      const sessions: Session[] = ids.map((a) => {
+        const s = materialize(a, { sport: x.context.sport, ctl: x.state.ctl });
+        return { type: s.type, minutes: s.minutes };
+      });
+      return { ids, params, state, sessions };
+    });
+    const dayReward = (params: AthleteParams, prev: number, d: WhatIfDay): number =>
+      (perfWeight * 10 * (d.performancePct - prev)) / params.trainableRange - (hazardWeight + eventPenalty) * d.hazard;
+    if (this.horizonDays === 1) {
+      const days = whatIfBatch(jobs.map((j) => ({ params: j.params, state: j.state, options: j.sessions })));
+      jobs.forEach((j, i) => j.ids.forEach((a, k) => (out[i]![a] = dayReward(j.params, j.state.perf, days[i]![k]!))));
+      return out;
+    }
+    const tail: Session[] = new Array(this.horizonDays - 1).fill(REST_SESSION);
+    jobs.forEach((j, i) => {
+      if (j.ids.length === 0) return;
+      const days = whatIf(j.params, j.state, j.sessions.map((s) => [s, ...tail]));
+      j.ids.forEach((a, k) => {
+        let prev = j.state.perf;
+        let disc = 1;
+        let total = 0;
+        for (const d of days[k]!) {
+          total += disc * dayReward(j.params, prev, d);
+          prev = d.performancePct;
+          disc *= this.gamma;
+        }
+        out[i]![a] = total;
+      });
     });
     return out;
   }
 
-  private decideOne(x: PolicyInput): number {
-    const s = this.scores(x);
+  private pick(x: PolicyInput, s: Float64Array): number {
     let best = -1;
     let bestScore = -Infinity;
     // ascending ids: ties go to the smaller / easier action (REST first)
