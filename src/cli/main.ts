@@ -1,0 +1,38 @@
+/**
+ * `twincoach <command>`: decide (the engine as a JSON-lines filter), import (wearable files),
+ * register-commands (Discord), train (the DQN). Each subcommand returns an exit code.
+ */
+import { decideMain } from './decide.ts';
+
+const HELP = `usage: twincoach <command> [options]
+
+commands:
+  decide               read decision requests as JSON lines on stdin, write decisions to stdout
+  import <file> --athlete <id>
+                       import a .fit file, an Apple Health export (zip/xml) or a CSV into the database
+  help                 this text
+
+Run "twincoach <command> --help" for a command's options.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  switch (command) {
+    case 'decide':
+      return decideMain(rest, io);
+    case 'import': {
+      const { importMain } = await import('./import.ts');
+      return importMain(rest, io);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`twincoach: unknown command "${command}"\n\n${HELP}`);
+      return 2;
+  }
+}
