@@ -73,10 +73,22 @@ export interface ProtocolError {
 
 export type ParsedLine = { ok: true; request: DecisionRequest } | { ok: false; error: ProtocolError };
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = json;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, json: unknown): { missing: boolean; text: string } {
   const path = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'request';
-  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return `${path} is required`;
-  return `${path} ${issue.message}`;
+  const value = valueAt(json, issue.path);
+  if (issue.code === 'invalid_type' && value === undefined) return { missing: true, text: `${path} is required` };
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : JSON.stringify(value);
+  if (issue.code === 'invalid_type') return { missing: false, text: `${path} must be ${(issue as { expected?: string }).expected ?? 'of another type'} (got ${got})` };
+  return { missing: false, text: `${path} ${issue.message}` };
 }
 
 /** Parse line number `lineNo` (1-based). */
@@ -92,8 +104,8 @@ export function parseDecideLine(text: string, lineNo: number): ParsedLine {
   const parsed = requestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined && issue.path.length === 1;
-    return fail(missing ? 'DECIDE.MISSING_FIELD' : 'DECIDE.INVALID_FIELD', describeIssue(issue));
+    const d = describeIssue(issue, json);
+    return fail(d.missing && issue.path.length === 1 ? 'DECIDE.MISSING_FIELD' : 'DECIDE.INVALID_FIELD', d.text);
   }
   const req = parsed.data;
   for (let i = 1; i < req.history.length; i++) {
