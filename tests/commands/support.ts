@@ -69,21 +69,22 @@ export function useCommands(start = '2026-11-22T07:00:00Z'): CommandsHarness {
     platformUserId: user,
     displayName: user.charAt(0).toUpperCase() + user.slice(1),
   });
-  return Object.assign(Object.create(h) as CoreHarness, {
-    get dispatcher() {
-      return dispatcher!;
+  // Getters must stay getters (Object.assign would read them once, before beforeAll ran).
+  const out = Object.create(h) as CommandsHarness;
+  Object.defineProperties(out, {
+    dispatcher: { get: () => dispatcher! },
+    commandDeps: { get: () => commandDeps! },
+    charts: { value: charts },
+    links: { value: links },
+    logs: { value: logs },
+    say: { value: (user: string, line: string, extra: Partial<CommandInput> = {}) => dispatcher!.dispatch({ ...base(user, extra), ...dispatcher!.parseLine(line), source: 'text', ...extra }) },
+    press: { value: (user: string, id: string, extra: Partial<CommandInput> = {}) => dispatcher!.dispatch({ ...base(user, extra), ...decodeAction(id), source: 'button', ...extra }) },
+    submit: {
+      value: (user: string, command: string, options: Record<string, string>, extra: Partial<CommandInput> = {}) =>
+        dispatcher!.dispatch({ ...base(user, extra), command, options, source: 'form', ...extra }),
     },
-    get commandDeps() {
-      return commandDeps!;
-    },
-    charts,
-    links,
-    logs,
-    say: (user: string, line: string, extra: Partial<CommandInput> = {}) => dispatcher!.dispatch({ ...base(user, extra), ...dispatcher!.parseLine(line), source: 'text', ...extra }),
-    press: (user: string, id: string, extra: Partial<CommandInput> = {}) => dispatcher!.dispatch({ ...base(user, extra), ...decodeAction(id), source: 'button', ...extra }),
-    submit: (user: string, command: string, options: Record<string, string>, extra: Partial<CommandInput> = {}) =>
-      dispatcher!.dispatch({ ...base(user, extra), command, options, source: 'form', ...extra }),
-  }) as CommandsHarness;
+  });
+  return out;
 }
 
 /** Documents of a registered model ('Person', 'Feedback', 'Prescription', 'AuditLog', …) matching `filter`. */

@@ -229,7 +229,8 @@ export class FakeDiscordApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.counters.received += 1;
     const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname;
+    // Clients may percent-encode path characters (discord.js sends @original as %40original); Discord decodes.
+    const path = decodeURIComponent(url.pathname);
     const method = req.method ?? 'GET';
     if (!path.startsWith(API)) return this.send(res, req, 404, { message: '404: Not Found', code: 0 });
     const p = path.slice(API.length);

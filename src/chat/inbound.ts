@@ -1,0 +1,91 @@
+/**
+ * The inbound side of the chat adapters: what they need from the command layer, as a port. The
+ * composition root passes commands/' CommandDispatcher (it satisfies this interface structurally), so
+ * adapters depend on src/core only — never on commands/ directly.
+ *
+ *   platform event → CommandInput → dispatcher.dispatch → CommandReply → the platform's renderer
+ */
+import type { ChatForm, ChatMessage, CommandInput, CommandReply } from '../core/chat.ts';
+import { decodeAction, encodeAction, ACTION_ID_MAX } from '../core/presenters/actions.ts';
+
+export interface InboundFailure {
+  code: string;
+  /** The option at fault, for validation errors. */
+  field?: string;
+  errorId?: string;
+}
+
+export type InboundResult = CommandReply & { failure?: InboundFailure };
+
+export interface InboundDispatcher {
+  dispatch(input: CommandInput): Promise<InboundResult>;
+  /** slow → defer first; ephemeral → only the requester sees replies. */
+  describe(input: Pick<CommandInput, 'command' | 'subcommand'>): { known: boolean; slow: boolean; ephemeral: boolean };
+  /** A typed line ("/feedback rpe:7") → command, sub-command, options. Throws an AppError when unreadable. */
+  parseLine(line: string): Pick<CommandInput, 'command' | 'subcommand' | 'options'>;
+}
+
+/** The parts of a command definition the platforms need for registration and help (commands/types.ts). */
+export interface OptionSpecLike {
+  name: string;
+  description: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'user' | 'date' | 'time' | 'choice';
+  required?: boolean;
+  min?: number;
+  max?: number;
+  choices?: readonly { value: string; label: string }[];
+  hidden?: boolean;
+}
+
+export interface CommandSpecLike {
+  name: string;
+  description: string;
+  options?: readonly OptionSpecLike[];
+  subcommands?: readonly { name: string; description: string; options?: readonly OptionSpecLike[] }[];
+}
+
+/** A pressed button → the command it runs. */
+export function buttonInput(id: string): Pick<CommandInput, 'command' | 'subcommand' | 'options' | 'source'> {
+  return { ...decodeAction(id), source: 'button' };
+}
+
+/**
+ * When a platform cannot open a form right now (Discord after a deferred reply, or a form answering a
+ * form), offer a button that opens it: pressing it runs the command from a button, which returns the form.
+ */
+export function formFallback(form: ChatForm): ChatMessage {
+  const options: Record<string, string> = { ...form.context };
+  let id = encodeAction({ command: form.command, options });
+  for (const input of form.inputs) {
+    if (input.initial === undefined || input.initial === '') continue;
+    const next = { ...options, [input.name]: input.initial };
+    try {
+      const candidate = encodeAction({ command: form.command, options: next });
+      if (candidate.length <= ACTION_ID_MAX) {
+        id = candidate;
+        Object.assign(options, next);
+      }
+    } catch {
+      // too long with this value: leave it out
+    }
+  }
+  return { title: form.title, summary: 'Press the button to open the form.', buttons: [{ id, label: 'Open the form', style: 'primary' }], tone: 'neutral', ephemeral: true };
+}
+
+/** What adapters show when something failed before the dispatcher could (bad button id, unreadable line). */
+export function inboundError(summary: string): ChatMessage {
+  return { title: 'That didn’t work', summary, tone: 'amber', ephemeral: true };
+}
+
+/** Resolve with the value, or with `timedOut` after `ms` (the promise keeps running). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<{ done: true; value: T } | { done: false }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<{ done: false }>((resolve) => {
+    timer = setTimeout(() => resolve({ done: false }), ms);
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ done: true as const, value })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
