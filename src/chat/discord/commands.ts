@@ -8,7 +8,7 @@
  * with min/max, boolean → BOOLEAN (5), user → USER (6), choice → STRING with ≤ 25 choices; sub-commands
  * → SUB_COMMAND (1). Required options come first (Discord's rule); hidden options are left out.
  */
-import { REST, Routes, type APIApplicationCommandOption, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
+import { REST, Routes, type APIApplicationCommandOption, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { truncate } from '../text.ts';
 import type { CommandSpecLike, OptionSpecLike } from '../inbound.ts';
 
@@ -38,7 +38,7 @@ function options(list: readonly OptionSpecLike[] | undefined): APIApplicationCom
   return [...shown.filter((o) => o.required), ...shown.filter((o) => !o.required)].map(option);
 }
 
-export function toDiscordCommands(specs: readonly CommandSpecLike[]): RESTPutAPIApplicationCommandsJSONBody {
+export function toDiscordCommands(specs: readonly CommandSpecLike[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return specs.map((c) => ({
     type: 1,
     name: c.name,
