@@ -61,7 +61,10 @@ export function compareBaselines(options: CompareOptions): ComparisonReport {
         `(population seeds ${ti.populationSeeds[0]}–${ti.populationSeeds[1]}, episode seeds ${ti.episodeSeeds[0]}–${ti.episodeSeeds[1]}, ε ${ti.epsilon[0]}→${ti.epsilon[1]}) in ${ti.seconds.toFixed(1)} s; ${ti.visitedStates} states visited`,
     );
   }
-  notes.push('greedy: one-day expected reward on the TRUE twin of each simulated athlete (oracle parameters and state, agent/eval envTwinSource)');
+  const h = options.greedy?.horizonDays ?? 1;
+  notes.push(
+    `greedy: ${h === 1 ? 'one-day' : `${h}-day (today's action, then rest)`} expected reward on the TRUE twin of each simulated athlete (oracle parameters and state, agent/eval envTwinSource)`,
+  );
   notes.push('hard on supp. HRV: twin truth morning hrvZ < −1 (ln rMSSD > 0.12 below the recovered baseline); ACWR, injuries, illnesses from twin truth (outside the mask)');
 
   const specs: PolicySpec[] = [];
