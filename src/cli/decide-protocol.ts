@@ -12,34 +12,6 @@ const isoDate = z
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real calendar date');
 const finite = (min: number, max: number) => z.number().finite().min(min).max(max);
 
-const dayEntry = z
-  .object({
-    date: isoDate,
-    hrvRmssd: finite(1, 400).optional(),
-    restingHr: finite(20, 150).optional(),
-    sleepHours: finite(0, 24).optional(),
-    sleepScore: finite(0, 100).optional(),
-    load: finite(0, 2000).optional(),
-    rpe: finite(0, 10).optional(),
-    soreness: finite(1, 5).optional(),
-    sessionType: z.enum(SESSION_TYPES).optional(),
-    minutes: finite(0, 1440).optional(),
-    completion: z.enum(['done', 'partial', 'skipped']).optional(),
-    illness: z.boolean().optional(),
-    injury: z.boolean().optional(),
-    wellness: z
-      .object({
-        sleepQuality: finite(1, 5).optional(),
-        fatigue: finite(1, 5).optional(),
-        stress: finite(1, 5).optional(),
-        mood: finite(1, 5).optional(),
-        soreness: finite(1, 5).optional(),
-      })
-      .optional(),
-    testResult: z.object({ test: z.string().min(1).max(60), value: z.number().finite(), unit: z.string().max(20), higherIsBetter: z.boolean() }).optional(),
-  })
-  .passthrough();
-
 const constraint = z.object({
   kind: z.enum(['no_high_intensity', 'max_load', 'rest_only', 'no_impact']),
   value: finite(0, 2000).optional(),
@@ -54,7 +26,7 @@ const requestSchema = z.object({
   date: isoDate,
   sport: z.enum(SPORTS).optional(),
   goalDate: isoDate.optional(),
-  history: z.array(dayEntry).max(3660, 'at most 10 years of days'),
+  history: z.array(z.unknown()).max(3660, 'at most 10 years of days'),
   constraints: z.array(constraint).max(50).optional(),
   override: z
     .object({
@@ -65,6 +37,69 @@ const requestSchema = z.object({
     })
     .optional(),
 });
+
+// --- fast path for history entries (a request carries ~120 of them; zod per entry was the bottleneck) ---
+const validDates = new Map<string, boolean>();
+function isRealDate(s: unknown): s is string {
+  if (typeof s !== 'string' || s.length !== 10) return false;
+  let ok = validDates.get(s);
+  if (ok === undefined) {
+    ok = /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+    if (validDates.size > 50_000) validDates.clear();
+    validDates.set(s, ok);
+  }
+  return ok;
+}
+const NUMERIC: [key: string, min: number, max: number][] = [
+  ['hrvRmssd', 1, 400],
+  ['restingHr', 20, 150],
+  ['sleepHours', 0, 24],
+  ['sleepScore', 0, 100],
+  ['load', 0, 2000],
+  ['rpe', 0, 10],
+  ['soreness', 1, 5],
+  ['minutes', 0, 1440],
+];
+const SESSION_SET = new Set<string>(SESSION_TYPES);
+const WELLNESS_KEYS = new Set(['sleepQuality', 'fatigue', 'stress', 'mood', 'soreness']);
+const testResultSchema = z.object({ test: z.string().min(1).max(60), value: z.number().finite(), unit: z.string().max(20), higherIsBetter: z.boolean() });
+const COMPLETION = new Set(['done', 'partial', 'skipped']);
+const got = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v));
+
+/** Validate one history entry; returns an error text or undefined. Complex sub-objects go through zod. */
+function checkEntry(e: unknown, i: number): string | undefined {
+  const at = `history[${i}]`;
+  if (e === null || typeof e !== 'object' || Array.isArray(e)) return `${at} must be object (got ${got(e)})`;
+  const o = e as Record<string, unknown>;
+  if (o.date === undefined) return `${at}.date is required`;
+  if (!isRealDate(o.date)) return `${at}.date must be a real date yyyy-mm-dd (got ${got(o.date)})`;
+  for (const [key, min, max] of NUMERIC) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `${at}.${key} must be number (got ${got(v)})`;
+    if (v < min || v > max) return `${at}.${key} must be between ${min} and ${max} (got ${v})`;
+  }
+  if (o.sessionType !== undefined && !SESSION_SET.has(o.sessionType as string)) return `${at}.sessionType must be one of ${SESSION_TYPES.join(', ')} (got ${got(o.sessionType)})`;
+  if (o.completion !== undefined && !COMPLETION.has(o.completion as string)) return `${at}.completion must be done, partial or skipped (got ${got(o.completion)})`;
+  for (const key of ['illness', 'injury'] as const) if (o[key] !== undefined && typeof o[key] !== 'boolean') return `${at}.${key} must be boolean (got ${got(o[key])})`;
+  if (o.wellness !== undefined) {
+    const w = o.wellness;
+    if (w === null || typeof w !== 'object' || Array.isArray(w)) return `${at}.wellness must be object (got ${got(w)})`;
+    for (const [k, v] of Object.entries(w as Record<string, unknown>)) {
+      if (!WELLNESS_KEYS.has(k)) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v)) return `${at}.wellness.${k} must be number (got ${got(v)})`;
+      if (v < 1 || v > 5) return `${at}.wellness.${k} must be between 1 and 5 (got ${v})`;
+    }
+  }
+  if (o.testResult !== undefined) {
+    const r = testResultSchema.safeParse(o.testResult);
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      return `${at}.testResult.${issue.path.join('.')} ${issue.message}`;
+    }
+  }
+  return undefined;
+}
 
 export interface ProtocolError {
   line: number;
@@ -107,12 +142,16 @@ export function parseDecideLine(text: string, lineNo: number): ParsedLine {
     const d = describeIssue(issue, json);
     return fail(d.missing && issue.path.length === 1 ? 'DECIDE.MISSING_FIELD' : 'DECIDE.INVALID_FIELD', d.text);
   }
-  const req = parsed.data;
+  const req = parsed.data as unknown as DecisionRequest;
+  for (let i = 0; i < req.history.length; i++) {
+    const problem = checkEntry(req.history[i], i);
+    if (problem) return fail(problem.endsWith('is required') ? 'DECIDE.MISSING_FIELD' : 'DECIDE.INVALID_FIELD', problem);
+  }
   for (let i = 1; i < req.history.length; i++) {
     if (req.history[i]!.date <= req.history[i - 1]!.date)
       return fail('DECIDE.HISTORY_OUT_OF_ORDER', `history[${i}].date ${req.history[i]!.date} is not after history[${i - 1}].date ${req.history[i - 1]!.date}; send days in ascending date order, one entry per day`);
   }
   const last = req.history[req.history.length - 1];
   if (last && last.date > req.date) return fail('DECIDE.HISTORY_AFTER_DATE', `history ends on ${last.date}, after the requested date ${req.date}`);
-  return { ok: true, request: req as DecisionRequest };
+  return { ok: true, request: req };
 }

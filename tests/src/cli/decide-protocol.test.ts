@@ -32,3 +32,17 @@ describe('decide protocol', () => {
     expect(r.error.error.message).toMatch(message);
   });
 });
+
+describe('decide protocol: nested values', () => {
+  it.each([
+    [{ date: '2026-11-20', wellness: { mood: 9 } }, 'history[0].wellness.mood must be between 1 and 5 (got 9)'],
+    [{ date: '2026-11-20', wellness: 'great' }, 'history[0].wellness must be object (got "great")'],
+    [{ date: '2026-11-20', testResult: { test: '5k', value: 'fast', unit: 's', higherIsBetter: false } }, /^history\[0\]\.testResult\.value /],
+    [{ date: '2026-11-20', sessionType: 'YOGA' }, /^history\[0\]\.sessionType must be one of REST, /],
+    [{ load: 50 }, 'history[0].date is required'],
+  ])('when a history entry is %j then the message is exact', (entry, message) => {
+    const r = parseDecideLine(JSON.stringify({ athleteId: 'a', date: '2026-11-22', history: [entry] }), 1);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.error.message).toMatch(typeof message === 'string' ? new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : message);
+  });
+});
