@@ -9,6 +9,7 @@
 import { createTask, validateDetailed, type ScheduledTask } from 'node-cron';
 import type { Clock, ManualClock } from '../src/core/clock.ts';
 import type { Logger } from '../src/logger.ts';
+import { compileUtcCron, type UtcMatcher } from './cron-match.ts';
 import type { Job, JobSummary } from './job.ts';
 
 export interface JobStats {
@@ -33,7 +34,7 @@ const MINUTE = 60_000;
 
 export class Scheduler {
   private readonly jobs: Job[];
-  private readonly tasks: { job: Job; task: ScheduledTask }[] = [];
+  private readonly tasks: { job: Job; task: ScheduledTask; matches: UtcMatcher }[] = [];
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly stats = new Map<string, JobStats>();
   private readonly abort = new AbortController();
@@ -54,7 +55,10 @@ export class Scheduler {
     this.log = options.logger.child({ component: 'scheduler' });
     for (const job of this.jobs) {
       const task = createTask(job.schedule, () => this.trigger(job), { timezone: 'UTC', name: job.name, noOverlap: false });
-      this.tasks.push({ job, task });
+      // The virtual walk asks "does this minute match?" 100,000s of times: a compiled UTC matcher answers
+      // in well under a microsecond; node-cron's own match (~15 µs, via Intl) remains the fallback.
+      const fast = compileUtcCron(job.schedule);
+      this.tasks.push({ job, task, matches: fast ?? ((at: Date) => task.match(at)) });
     }
   }
 
@@ -83,8 +87,8 @@ export class Scheduler {
     while (t <= end && !this.stopped) {
       clock.set(new Date(t));
       const at = new Date(t);
-      for (const { job, task } of this.tasks) {
-        if (task.match(at)) await this.trigger(job);
+      for (const { job, matches } of this.tasks) {
+        if (matches(at)) await this.trigger(job);
       }
       t += MINUTE;
     }
