@@ -1,0 +1,264 @@
+/**
+ * Inbound Slack: a Bolt App behind one transport switch — HTTPReceiver (production: Slack signs every
+ * request, v0=HMAC-SHA256(signing secret, "v0:<timestamp>:<body>"); Bolt answers 401 to a bad signature or
+ * a timestamp more than 5 minutes off) or SocketModeReceiver (development: no public URL needed).
+ *
+ *   slash command      ack at once → dispatch → modal (views.open with the trigger id) or reply through
+ *                      the response_url (ephemeral for private commands), chat.postEphemeral as fallback
+ *   button (block action, action_id = our button id)
+ *                      ack → dispatch from a button → modal, or reply through the response_url (App Home
+ *                      buttons have none: the reply goes to the user's DM)
+ *   modal submitted (view_submission, callback_id "form:<command>")
+ *                      dispatch within `ackWithinMs`: a validation error is shown on the field inside the
+ *                      modal (response_action "errors"); otherwise ack and send the reply to the user's DM
+ *   App Home opened    views.publish with the athlete's week (/week), or the welcome for strangers
+ *
+ * Handlers get their capabilities (ack, respond, client) from Bolt as arguments; every reply is rendered
+ * with slack/render.ts. The WebClient points at `apiUrl` (tests: the loopback fake).
+ */
+import type { RequestListener, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import type { KnownBlock, WebClient } from '@slack/web-api';
+import type { ChatMessage, CommandInput } from '../../core/chat.ts';
+import { isAppError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import { buttonInput, formFallback, inboundError, within, type InboundDispatcher, type InboundResult } from '../inbound.ts';
+import { parseSlackViewSubmission, renderSlackMessage, renderSlackModal, type SlackViewSubmission } from './render.ts';
+
+export type SlackTransport =
+  | {
+      mode: 'http';
+      /** config SLACK_SIGNING_SECRET */
+      signingSecret: string;
+      /** Paths Slack posts to. Default "/slack/events" (set the same URL for commands, interactivity and events). */
+      endpoints?: string[];
+    }
+  | { mode: 'socket'; /** config SLACK_APP_TOKEN (xapp-…) */ appToken: string };
+
+export interface SlackAppOptions {
+  dispatcher: InboundDispatcher;
+  logger: Logger;
+  /** config SLACK_BOT_TOKEN (xoxb-…) */
+  botToken: string;
+  transport: SlackTransport;
+  /** Web API base ending in "/api/" (config SLACK_API_BASE_URL); tests: the loopback fake. */
+  apiUrl?: string;
+  /** How long a modal submission may take before Slack is acknowledged without field errors. Default 2500 ms. */
+  ackWithinMs?: number;
+}
+
+/** pino → the logger interface Bolt and its clients expect. */
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.WARN;
+  const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...msg) => log.debug(join(msg)),
+    info: (...msg) => log.info(join(msg)),
+    warn: (...msg) => log.warn(join(msg)),
+    error: (...msg) => log.error(join(msg)),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+const fromSlack = (user: string, team: string | undefined, channel: string | undefined, name?: string): Pick<CommandInput, 'platform' | 'platformUserId' | 'displayName' | 'workspaceId' | 'channelId'> => ({
+  platform: 'slack',
+  platformUserId: user,
+  ...(name ? { displayName: name } : {}),
+  ...(team ? { workspaceId: team } : {}),
+  ...(channel ? { channelId: channel } : {}),
+});
+
+export class SlackApp {
+  readonly app: App;
+  readonly receiver: HTTPReceiver | SocketModeReceiver;
+  private readonly log: Logger;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private server: Server | undefined;
+
+  constructor(private readonly options: SlackAppOptions) {
+    this.log = options.logger.child({ component: 'slack-app' });
+    const logger = boltLogger(this.log);
+    this.receiver =
+      options.transport.mode === 'http'
+        ? new HTTPReceiver({ signingSecret: options.transport.signingSecret, endpoints: options.transport.endpoints ?? ['/slack/events'], logger })
+        : new SocketModeReceiver({ appToken: options.transport.appToken, logger });
+    this.app = new App({
+      token: options.botToken,
+      receiver: this.receiver,
+      logger,
+      clientOptions: options.apiUrl ? { slackApiUrl: options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/` } : {},
+    });
+    this.app.error(async (err) => {
+      this.log.error({ err }, 'slack handler failed');
+    });
+    this.register();
+  }
+
+  /** HTTP mode: mount on the service's server, e.g. server.addRawRoute({ prefix: '/slack/events', handle: slack.requestListener! }). */
+  get requestListener(): RequestListener | undefined {
+    return this.receiver instanceof HTTPReceiver ? this.receiver.requestListener : undefined;
+  }
+
+  /** HTTP mode: listen on its own port (0 = any; returns the port). Socket mode: connect. */
+  async start(port = 3000): Promise<number | undefined> {
+    if (this.receiver instanceof HTTPReceiver) {
+      this.server = await this.receiver.start(port);
+      return (this.server.address() as AddressInfo).port;
+    }
+    await this.receiver.start();
+    return undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.idle();
+    if (this.receiver instanceof SocketModeReceiver || this.server) await this.receiver.stop();
+  }
+
+  /** Settles when every request received so far has been handled (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private register(): void {
+    const { dispatcher } = this.options;
+
+    this.app.command(/^\/[a-z0-9_-]+$/, ({ command, ack, respond, client }) =>
+      this.track(
+        (async () => {
+          await ack();
+          const who = fromSlack(command.user_id, command.team_id, command.channel_id, command.user_name);
+          let parsed: Pick<CommandInput, 'command' | 'subcommand' | 'options'>;
+          try {
+            parsed = dispatcher.parseLine(`${command.command} ${command.text ?? ''}`);
+          } catch (err) {
+            if (!isAppError(err)) throw err;
+            await respond({ response_type: 'ephemeral', ...renderSlackMessage(inboundError(err.userMessage)) });
+            return;
+          }
+          const input: CommandInput = { ...who, ...parsed, source: 'slash' };
+          const traits = dispatcher.describe(input);
+          const result = await dispatcher.dispatch(input);
+          if (result.form) {
+            await client.views.open({ trigger_id: command.trigger_id, view: renderSlackModal(result.form) });
+            return;
+          }
+          await this.reply(client, result, { respond, ephemeral: traits.ephemeral, user: command.user_id, channel: command.channel_id });
+        })(),
+      ),
+    );
+
+    this.app.action(/^tc:/, ({ ack, body, action, respond, client }) =>
+      this.track(
+        (async () => {
+          await ack();
+          const b = body as { user: { id: string; name?: string; username?: string }; team?: { id: string } | null; channel?: { id: string }; trigger_id?: string; response_url?: string };
+          const id = (action as { action_id: string }).action_id;
+          const who = fromSlack(b.user.id, b.team?.id, b.channel?.id, b.user.name ?? b.user.username);
+          let parsed: ReturnType<typeof buttonInput>;
+          try {
+            parsed = buttonInput(id);
+          } catch (err) {
+            if (!isAppError(err)) throw err;
+            await this.reply(client, { message: inboundError(err.userMessage) }, { ...(b.response_url ? { respond } : {}), ephemeral: true, user: b.user.id, ...(b.channel ? { channel: b.channel.id } : {}) });
+            return;
+          }
+          const input: CommandInput = { ...who, ...parsed };
+          const result = await dispatcher.dispatch(input);
+          if (result.form && b.trigger_id) {
+            await client.views.open({ trigger_id: b.trigger_id, view: renderSlackModal(result.form) });
+            return;
+          }
+          await this.reply(client, result, { ...(b.response_url ? { respond } : {}), ephemeral: dispatcher.describe(input).ephemeral, user: b.user.id, ...(b.channel ? { channel: b.channel.id } : {}) });
+        })(),
+      ),
+    );
+
+    this.app.view(/^form:/, ({ ack, body, view, client }) =>
+      this.track(
+        (async () => {
+          const user = body.user.id;
+          const who = fromSlack(user, body.team?.id, undefined, body.user.name);
+          let input: CommandInput;
+          try {
+            input = { ...who, ...parseSlackViewSubmission(view as unknown as SlackViewSubmission) };
+          } catch (err) {
+            if (!isAppError(err)) throw err;
+            await ack();
+            await this.reply(client, { message: inboundError(err.userMessage) }, { ephemeral: true, user });
+            return;
+          }
+          const pending = dispatcher.dispatch(input);
+          const first = await within(pending, this.options.ackWithinMs ?? 2_500);
+          if (first.done) {
+            const field = first.value.failure?.field;
+            const blocks = new Set((view.blocks as { block_id?: string }[]).map((x) => x.block_id));
+            if (field && blocks.has(field) && first.value.message) {
+              await ack({ response_action: 'errors', errors: { [field]: first.value.message.summary.split('\n')[0]!.slice(0, 150) } });
+              return;
+            }
+          }
+          await ack();
+          await this.reply(client, first.done ? first.value : await pending, { ephemeral: true, user });
+        })(),
+      ),
+    );
+
+    this.app.event('app_home_opened', ({ event, body, client }) =>
+      this.track(
+        (async () => {
+          if (event.tab !== 'home') return;
+          const result = await dispatcher.dispatch({ ...fromSlack(event.user, (body as { team_id?: string }).team_id, undefined), command: 'week', options: {}, source: 'text' });
+          const message = result.message ?? inboundError('Nothing to show yet.');
+          const { blocks } = renderSlackMessage({ ...message, image: undefined } as ChatMessage);
+          await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: blocks.slice(0, 100) as KnownBlock[] } });
+        })(),
+      ),
+    );
+  }
+
+  /** A reply message: through the response_url when there is one, else ephemeral in the channel, else the user's DM. */
+  private async reply(
+    client: WebClient,
+    result: InboundResult,
+    where: { respond?: (m: Record<string, unknown>) => Promise<unknown>; ephemeral: boolean; user: string; channel?: string },
+  ): Promise<void> {
+    const message = result.message ?? (result.form ? formFallback(result.form) : undefined);
+    if (!message) return;
+    const imageFileId = message.image ? await this.upload(client, message.image).catch((err: unknown) => this.log.warn({ err }, 'chart upload failed; replying without it')) : undefined;
+    const { text, blocks } = renderSlackMessage(message, imageFileId ? { imageFileId } : {});
+    const ephemeral = message.ephemeral ?? where.ephemeral;
+    if (where.respond) {
+      try {
+        await where.respond({ response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text, blocks });
+        return;
+      } catch (err) {
+        this.log.warn({ err }, 'response_url failed; posting instead');
+      }
+    }
+    if (where.channel && ephemeral) {
+      try {
+        await client.chat.postEphemeral({ channel: where.channel, user: where.user, text, blocks });
+        return;
+      } catch (err) {
+        this.log.warn({ err }, 'chat.postEphemeral failed; sending a DM instead');
+      }
+    }
+    await client.chat.postMessage({ channel: where.channel && !ephemeral ? where.channel : where.user, text, blocks, unfurl_links: false });
+  }
+
+  private async upload(client: WebClient, image: NonNullable<ChatMessage['image']>): Promise<string | undefined> {
+    const res = await client.filesUploadV2({ file: image.png, filename: image.filename, alt_text: image.alt, title: image.alt });
+    return (res as { files?: { files?: { id?: string }[] }[] }).files?.[0]?.files?.[0]?.id;
+  }
+}
