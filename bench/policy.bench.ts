@@ -5,8 +5,8 @@
  *
  * Run: npm run bench:policy  (tsx bench/policy.bench.ts)
  *   --athletes N        held-out athletes (default 200)
- *   --seed S            population seed of the held-out athletes (default 900001)
- *   --episode-seed E    twin noise/shock/event seed (default 900002)
+ *   --seed S            population seed of the held-out athletes (default 5550001)
+ *   --episode-seed E    twin noise/shock/event seed (default 5550002)
  *   --season-days D     season length (default 168), --warmup-days W (default 42)
  *   --tabular-q PATH    load the tabular-q table from PATH; if the file does not exist, train with the
  *                       default budget and save it there (train once, reuse)
@@ -14,9 +14,11 @@
  *                       `createPolicy(args)` (or default export) returns a Policy or a factory (ctx) => Policy
  *   --out PATH          JSON report (default reports/policy-eval.json)
  *
- * Seeds: the held-out population (900001) and episode seed (900002) are outside every training range —
- * tabular-q trains on population seeds 100000–100039 and episode seeds 200000–200039 (TABULAR_Q_BUDGET);
- * keep the DQN's training seeds out of 900000–900999.
+ * Seeds: the held-out population (5550001) and episode seed (5550002) are outside every training and
+ * model-selection range — tabular-q trains on population seeds 100000–100039 and episode seeds
+ * 200000–200039 (TABULAR_Q_BUDGET); the DQN (agent/dqn/train.ts, seed 1) trains on population seeds
+ * 100003 + episode and env seeds 7919 + episode, and selects its checkpoint on population 900001 — so 900001
+ * is NOT held out for the DQN. Keep new training/validation seeds out of 5550000–5550999.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -61,8 +63,8 @@ export const POLICY_REGISTRY: Record<string, PolicyFactory> = {
 function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = {
     athletes: 200,
-    seed: 900_001,
-    episodeSeed: 900_002,
+    seed: 5_550_001,
+    episodeSeed: 5_550_002,
     seasonDays: 168,
     warmupDays: 42,
     tabularQ: undefined,
