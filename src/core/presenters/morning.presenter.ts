@@ -76,7 +76,8 @@ export function normalLines(state: Record<string, unknown>): string[] {
   const ctl = num(state.ctl);
   const atl = num(state.atl);
   const tsb = num(state.tsb) ?? (ctl !== undefined && atl !== undefined ? ctl - atl : undefined);
-  if (tsb !== undefined && ctl !== undefined && atl !== undefined) lines.push(`Form (TSB) ${signed(tsb, 0)}: fitness ${fmt(ctl, 0)}, fatigue ${fmt(atl, 0)}`);
+  // All zero is a cold start (no load yet), not news.
+  if (tsb !== undefined && ctl !== undefined && atl !== undefined && (ctl !== 0 || atl !== 0)) lines.push(`Form (TSB) ${signed(tsb, 0)}: fitness ${fmt(ctl, 0)}, fatigue ${fmt(atl, 0)}`);
   return lines;
 }
 

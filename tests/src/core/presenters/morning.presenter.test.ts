@@ -45,6 +45,11 @@ describe('morning message presenter', () => {
     expect(m.tone).toBe('red');
   });
 
+  it('when the athlete has no history yet then no “against your normal” section with zeros is shown', () => {
+    const m = presentMorning({ prescription: prescription({ state: { ctl: 0, atl: 0, historyDays: 0 } }), athlete: { displayName: 'New' } });
+    expect(m.sections!.map((s) => s.title)).not.toContain('Against your normal');
+  });
+
   it('when sessions were blocked then each blocked type is listed once with its reason', () => {
     const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' } });
     expect(m.sections!.find((s) => s.title === 'Not today')!.text).toBe(
