@@ -235,7 +235,10 @@ export type CoreEvent =
   | { type: 'constraint.removed'; athleteId: string; constraintId: string; by: string }
   | { type: 'feedback.recorded'; athleteId: string; date: string; created: boolean }
   | { type: 'athlete.paused' | 'athlete.resumed'; athleteId: string; by: string }
-  | { type: 'identity.linked'; personId: string; platform: Platform };
+  | { type: 'identity.linked'; personId: string; platform: Platform }
+  | { type: 'connection.connected'; athleteId: string; provider: ProviderId }
+  /** Published once per loss of access (ingest): the athlete has to /connect the provider again. */
+  | { type: 'connection.needs_reauth'; athleteId: string; provider: ProviderId; reason: string };
 
 export interface Notifier {
   publish(event: CoreEvent): Promise<void>;
