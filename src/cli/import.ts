@@ -1,0 +1,205 @@
+/**
+ * `twincoach import <file> --athlete <id> [--timezone Area/City] [--format fit|apple_health|csv] [--dry-run]`
+ *
+ * Imports a FIT file, an Apple Health export (zip or xml) or a CSV into the athlete's daily metrics:
+ *   1. connect to the database the way the service does (MONGODB_URI, else the embedded FerretDB under
+ *      DATA_DIR / CACHE_DIR — loadConfig());
+ *   2. check the athlete exists (their time zone is the default for --timezone);
+ *   3. parse the whole file (all or nothing: importFile rejects with a coded ImportError before anything is
+ *      written);
+ *   4. write through the core's recordSourceDays (idempotent per athlete-day and source: importing the same
+ *      file twice changes nothing; other sources of those days are kept and merged by precedence);
+ *   5. print the summary. --dry-run stops after 3 and writes nothing.
+ *
+ * Exit codes: 0 done, 1 the import failed (bad file, unknown athlete, database), 2 usage error.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../config.ts';
+import { systemClock } from '../core/clock.ts';
+import { TokenCipher } from '../core/crypto.ts';
+import { isValidZone } from '../core/local-time.ts';
+import { recordSourceDays } from '../core/metrics.use-case.ts';
+import type { CoreDeps } from '../core/ports.ts';
+import { connectDatabase, ensureIndexes, type Connection } from '../db/connection.ts';
+import { startEmbeddedDatabase } from '../db/ferretdb.ts';
+import { createRepositories } from '../db/index.ts';
+import { registerModels } from '../db/models.ts';
+import { isAppError } from '../errors.ts';
+import { formatSummary, importFile, isImportError, type ImportFormat } from '../wearables/files/index.ts';
+import { mergeSourceDays } from '../wearables/merge.ts';
+
+export interface ImportIo {
+  stdout: Pick<Writable, 'write'>;
+  stderr: Pick<Writable, 'write'>;
+  /** Environment for loadConfig (default: the real environment, read by src/config.ts). */
+  env?: Record<string, string | undefined>;
+}
+
+export const IMPORT_HELP = `usage: twincoach import <file> --athlete <id> [options]
+
+Import a .fit file, an Apple Health export (export.zip or export.xml) or a CSV into an athlete's data.
+
+options:
+  --athlete <id>        the athlete's id (required)
+  --timezone <Area/City>
+                        IANA time zone the file's days are read in (default: the athlete's)
+  --format <fit|apple_health|csv>
+                        skip format detection
+  --dry-run             parse and summarise only; write nothing
+  -h, --help            this text
+
+The database is the service's: MONGODB_URI, or the embedded one under DATA_DIR.
+`;
+
+const FORMATS: readonly ImportFormat[] = ['fit', 'apple_health', 'csv'];
+
+interface ParsedArgs {
+  file: string;
+  athleteId: string;
+  timezone?: string;
+  format?: ImportFormat;
+  dryRun: boolean;
+}
+
+function parse(argv: string[]): { help: true } | { args: ParsedArgs } | { usage: string } {
+  let values: { athlete?: string; timezone?: string; format?: string; 'dry-run'?: boolean; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        athlete: { type: 'string' },
+        timezone: { type: 'string' },
+        format: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    return { usage: (e as Error).message };
+  }
+  if (values.help) return { help: true };
+  if (positionals.length === 0) return { usage: 'missing <file>' };
+  if (positionals.length > 1) return { usage: `one file at a time (got ${positionals.length})` };
+  if (!values.athlete?.trim()) return { usage: 'missing --athlete <id>' };
+  if (values.format !== undefined && !FORMATS.includes(values.format as ImportFormat)) {
+    return { usage: `--format must be one of ${FORMATS.join(', ')} (got "${values.format}")` };
+  }
+  if (values.timezone !== undefined && !isValidZone(values.timezone)) {
+    return { usage: `--timezone "${values.timezone}" is not an IANA time zone (e.g. Europe/Berlin)` };
+  }
+  const args: ParsedArgs = { file: positionals[0]!, athleteId: values.athlete.trim(), dryRun: values['dry-run'] === true };
+  if (values.timezone !== undefined) args.timezone = values.timezone;
+  if (values.format !== undefined) args.format = values.format as ImportFormat;
+  return { args };
+}
+
+/** The service's database: MONGODB_URI, else the embedded FerretDB. */
+async function openDatabase(config: Config): Promise<{ conn: Connection; close: () => Promise<void> }> {
+  if (config.MONGODB_URI) {
+    const conn = await connectDatabase({ uri: config.MONGODB_URI, dbName: config.MONGODB_DB_NAME, attempts: 3 });
+    return { conn, close: () => conn.close() };
+  }
+  const embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, cacheDir: config.cacheDir });
+  try {
+    const conn = await connectDatabase({ uri: embedded.uri, dbName: config.MONGODB_DB_NAME, attempts: 3 });
+    return {
+      conn,
+      close: async () => {
+        await conn.close();
+        await embedded.stop();
+      },
+    };
+  } catch (e) {
+    await embedded.stop();
+    throw e;
+  }
+}
+
+const unavailable = (what: string) => () => {
+  throw new Error(`${what} is not available in the import command`);
+};
+
+/** `twincoach import …` → exit code. */
+export async function importMain(argv: string[], io: ImportIo): Promise<number> {
+  const say = (s: string) => void io.stdout.write(`${s}\n`);
+  const complain = (s: string) => void io.stderr.write(`twincoach import: ${s}\n`);
+
+  const p = parse(argv);
+  if ('help' in p) {
+    io.stdout.write(IMPORT_HELP);
+    return 0;
+  }
+  if ('usage' in p) {
+    complain(p.usage);
+    io.stderr.write(`\n${IMPORT_HELP}`);
+    return 2;
+  }
+  const { args } = p;
+
+  let config: Config;
+  try {
+    config = loadConfig(io.env);
+  } catch (e) {
+    complain(isAppError(e) ? e.userMessage : (e as Error).message);
+    return 1;
+  }
+
+  let db: { conn: Connection; close: () => Promise<void> } | undefined;
+  try {
+    db = await openDatabase(config);
+    registerModels(db.conn);
+    await ensureIndexes(db.conn);
+    // Tokens are never read here; a throwaway key keeps the repositories happy when none is configured.
+    const cipher = new TokenCipher({ current: config.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString('base64') });
+    const repos = createRepositories(db.conn, { cipher });
+    const deps: CoreDeps = {
+      ...repos,
+      clock: systemClock,
+      newId: randomUUID,
+      engine: { decide: unavailable('the decision engine') },
+      twin: { update: unavailable('the twin updater') },
+      notifier: { publish: async () => undefined },
+      mergeDays: (days) => mergeSourceDays(days),
+    };
+
+    const [profile] = await repos.athletes.profiles([args.athleteId]);
+    if (!profile) {
+      complain(`no athlete with id "${args.athleteId}". Nothing was imported.`);
+      return 1;
+    }
+    const timezone = args.timezone ?? profile.timezone;
+
+    let result;
+    try {
+      result = await importFile(args.file, { timezone, ...(args.format ? { format: args.format } : {}) });
+    } catch (e) {
+      if (!isImportError(e)) throw e;
+      complain(`${e.userMessage} Nothing was imported.`);
+      for (const issue of e.issues.slice(0, 20)) {
+        io.stderr.write(`  line ${issue.line}${issue.column ? `, column ${issue.column}` : ''}: ${issue.message}\n`);
+      }
+      if (e.issues.length > 20) io.stderr.write(`  … and ${e.issues.length - 20} more\n`);
+      return 1;
+    }
+
+    if (args.dryRun) {
+      say(formatSummary(result.summary));
+      say(`Dry run: nothing was written for ${profile.displayName} (${args.athleteId}).`);
+      return 0;
+    }
+    const written = await recordSourceDays(deps, args.athleteId, result.days);
+    say(formatSummary(result.summary));
+    say(`Stored ${written.length} day${written.length === 1 ? '' : 's'} for ${profile.displayName} (${args.athleteId}), time zone ${timezone}.`);
+    return 0;
+  } catch (e) {
+    complain(isAppError(e) ? `${e.userMessage} (${e.code})` : `failed: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    await db?.close().catch(() => undefined);
+  }
+}
