@@ -24,8 +24,9 @@ import type { Audience, CommandContext, CommandDefinition, CommandDeps, Subcomma
 /** What went wrong, for adapters that can show it better than a message (Slack modal field errors). */
 export interface DispatchFailure {
   code: string;
-  /** The option at fault (validation errors). */
+  /** The option at fault (validation errors): the first one, and every one with its message. */
   field?: string;
+  fields?: Record<string, string>;
   /** Set for internal errors: the id in the log. */
   errorId?: string;
 }
@@ -165,7 +166,11 @@ function checkAudience(def: CommandDefinition, sub: SubcommandSpec | undefined, 
 
 function failureOf(err: AppError): DispatchFailure {
   const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
-  return field ? { code: err.code, field } : { code: err.code };
+  if (!field) return { code: err.code };
+  const issues = Array.isArray(err.details?.issues) ? (err.details.issues as { option: string; message: string }[]) : [{ option: field, message: err.userMessage }];
+  const fields: Record<string, string> = {};
+  for (const i of issues) fields[i.option] ??= i.message;
+  return { code: err.code, field, fields };
 }
 
 const TITLES: Record<string, string> = {

@@ -10,8 +10,9 @@ import { decodeAction, encodeAction, ACTION_ID_MAX } from '../core/presenters/ac
 
 export interface InboundFailure {
   code: string;
-  /** The option at fault, for validation errors. */
+  /** The option at fault, for validation errors (the first; `fields` has each with its message). */
   field?: string;
+  fields?: Record<string, string>;
   errorId?: string;
 }
 

@@ -200,11 +200,12 @@ export class SlackApp {
           }
           const pending = dispatcher.dispatch(input);
           const first = await within(pending, this.options.ackWithinMs ?? 2_500);
-          if (first.done) {
-            const field = first.value.failure?.field;
+          if (first.done && first.value.failure?.fields) {
+            // Validation errors go on their fields and the modal stays open with what the user typed.
             const blocks = new Set((view.blocks as { block_id?: string }[]).map((x) => x.block_id));
-            if (field && blocks.has(field) && first.value.message) {
-              await ack({ response_action: 'errors', errors: { [field]: first.value.message.summary.split('\n')[0]!.slice(0, 150) } });
+            const errors = Object.fromEntries(Object.entries(first.value.failure.fields).filter(([name]) => blocks.has(name)).map(([name, m]) => [name, m.slice(0, 150)]));
+            if (Object.keys(errors).length > 0) {
+              await ack({ response_action: 'errors', errors });
               return;
             }
           }

@@ -78,8 +78,8 @@ describe('Slack → commands → core', () => {
     const { triggerId } = await slash(ALEX, '/feedback');
     const opened = fake.views.find((v) => v.trigger_id === triggerId)!;
     expect(opened.view).toMatchObject({ type: 'modal', callback_id: 'form:feedback' });
-    const bad = await post(url, viewSubmission(ALEX, opened.view, { rpe: { type: 'number_input', value: '11' }, completion: { type: 'static_select', selected: 'done' } }), FORM);
-    expect(JSON.parse(bad.body)).toEqual({ response_action: 'errors', errors: { rpe: 'RPE must be 1–10; you sent 11' } });
+    const bad = await post(url, viewSubmission(ALEX, opened.view, { rpe: { type: 'number_input', value: '11' }, minutes: { type: 'number_input', value: '700' }, completion: { type: 'static_select', selected: 'done' } }), FORM);
+    expect(JSON.parse(bad.body)).toEqual({ response_action: 'errors', errors: { rpe: 'RPE must be 1–10; you sent 11', minutes: 'Minutes must be 0–600; you sent 700' } });
     await slack.idle();
     const alex = await h.core.resolveActor('slack', ALEX);
     expect(await count(h, 'Feedback', { athleteId: alex.personId })).toBe(0);

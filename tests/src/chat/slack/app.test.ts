@@ -110,11 +110,14 @@ describe('Slack app (Bolt HTTPReceiver, signed requests)', () => {
   });
 
   it('when a modal comes back with a wrong value then the error is shown on that field and the modal stays open', async () => {
-    stub.reply = () => ({ message: { title: 'Check the command', summary: 'RPE must be 1–10; you sent 15', ephemeral: true }, failure: { code: 'COMMAND.INVALID_OPTION', field: 'rpe' } });
+    stub.reply = () => ({
+      message: { title: 'Check the command', summary: 'RPE must be 1–10; you sent 15\nNotes can be at most 3 characters; yours has 5', ephemeral: true },
+      failure: { code: 'COMMAND.INVALID_OPTION', field: 'rpe', fields: { rpe: 'RPE must be 1–10; you sent 15', notes: 'Notes can be at most 3 characters; yours has 5', date: 'not in the modal' } },
+    });
     const view = { callback_id: 'form:feedback', private_metadata: JSON.stringify({ id: 'form:feedback?date=2026-11-22' }), blocks: [{ type: 'input', block_id: 'rpe' }, { type: 'input', block_id: 'notes' }] };
     const res = await post(url, viewSubmission(ALEX, view, { rpe: { type: 'number_input', value: '15' }, notes: { type: 'plain_text_input', value: '' } }), FORM);
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ response_action: 'errors', errors: { rpe: 'RPE must be 1–10; you sent 15' } });
+    expect(JSON.parse(res.body)).toEqual({ response_action: 'errors', errors: { rpe: 'RPE must be 1–10; you sent 15', notes: 'Notes can be at most 3 characters; yours has 5' } });
     await slack.idle();
     expect(stub.inputs[0]).toMatchObject({ command: 'feedback', options: { date: '2026-11-22', rpe: '15' }, source: 'form' });
     expect(fake.messages).toEqual([]);
