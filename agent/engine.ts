@@ -134,6 +134,8 @@ export class DecisionEngine {
       };
     }
 
+    const prep = (this.policy as { prepare?: (r: readonly DecisionRequest[]) => void }).prepare;
+    if (prep) prep.call(this.policy, requests);
     const valued = hasValues(this.policy) ? this.policy.evaluate(inputs) : undefined;
     const actions = valued ? valued.map((v) => v.action) : this.policy.decide(inputs);
     const chosen: MaterializedSession[] = new Array(n);

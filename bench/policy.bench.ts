@@ -54,6 +54,12 @@ export type PolicyFactory = (args: BenchArgs) => PolicySpec | Promise<PolicySpec
  *   dqn: async (args) => (await import('../agent/dqn/policy.ts')).loadDqnPolicy('models/dqn.json'),
  */
 export const POLICY_REGISTRY: Record<string, PolicyFactory> = {
+  /** The shipped DQN (models/dqn-default.json), or another model file via --policy path/to/model.json. */
+  dqn: async () => {
+    const { tf } = await (await import('../agent/tf-backend.ts')).initTf('auto');
+    const { DqnPolicy } = await import('../agent/dqn/policy.ts');
+    return DqnPolicy.fromModel(tf, JSON.parse(readFileSync('models/dqn-default.json', 'utf8'))).policy;
+  },
   /** Greedy over a 7-day horizon (today's action, then rest), true twin. */
   'greedy-k7': () => greedyOnTrueTwin({ horizonDays: 7 }),
   /** Greedy on a twin calibrated from the logged history (the service's path), not the true twin. */

@@ -27,6 +27,9 @@ const { values } = parseArgs({
     gamma: { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.gamma) },
     'n-step': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.nStep) },
     updates: { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.updatesPerDay) },
+    'perf-weight': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.reward.perfWeight) },
+    'hazard-weight': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.reward.hazardWeight) },
+    'event-penalty': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.reward.eventPenalty) },
     out: { type: 'string' },
     version: { type: 'string' },
     backend: { type: 'string', default: 'auto' },
@@ -73,6 +76,11 @@ const config = {
   gamma: num('gamma', values.gamma),
   nStep: int('n-step', values['n-step'], 1),
   updatesPerDay: int('updates', values.updates, 1),
+  reward: {
+    perfWeight: num('perf-weight', values['perf-weight']),
+    hazardWeight: num('hazard-weight', values['hazard-weight']),
+    eventPenalty: Number(values['event-penalty']) >= 0 ? Number(values['event-penalty']) : num('event-penalty', values['event-penalty']),
+  },
 };
 console.log(`training DQN on the twin — backend ${backend}, ${os.cpus().length} cores (${os.cpus()[0]?.model}), node ${process.version}`);
 console.log(`config: ${JSON.stringify(config)}`);

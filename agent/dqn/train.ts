@@ -42,6 +42,12 @@ export interface TrainConfig {
   goalKnownShare: number;
   /** Population seeds: training draws seed+episode; validation uses validationSeed. */
   validationSeed: number;
+  /**
+   * The twin's reward weights for training and validation. Default: the twin's own weights with the
+   * random event penalty folded into the hazard cost (E[penalty·event] = penalty·hazard), which keeps
+   * the objective's expectation and removes most of its variance.
+   */
+  reward: { perfWeight: number; hazardWeight: number; eventPenalty: number };
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -66,6 +72,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   patience: 5,
   goalKnownShare: 0.5,
   validationSeed: 900_001,
+  reward: { perfWeight: 1, hazardWeight: 5, eventPenalty: 0 },
 };
 
 export interface EvalSummary {
@@ -104,9 +111,10 @@ export interface TrainResult {
 export function evaluateGreedy(
   predict: (x: Float32Array, n: number) => Float32Array,
   population: readonly AthleteParams[],
-  opts: { seed: number; seasonDays: number; warmupDays: number; episode?: number; goalKnown?: (i: number) => boolean },
+  opts: { seed: number; seasonDays: number; warmupDays: number; episode?: number; goalKnown?: (i: number) => boolean; reward?: TrainConfig['reward'] },
 ): EvalSummary {
   const env = new AgentEnv({
+    ...(opts.reward ? { reward: opts.reward } : {}),
     seed: opts.seed,
     horizonDays: opts.seasonDays,
     warmupDays: opts.warmupDays,
@@ -195,6 +203,7 @@ export function trainDqn(tf: Tf, partial: Partial<TrainConfig> = {}, onProgress?
       const population = generatePopulation({ n, seed: cfg.seed * 100_003 + episode });
       const goalKnown = population.map(() => rng.uniform() < cfg.goalKnownShare);
       const env = new AgentEnv({
+        reward: cfg.reward,
         seed: cfg.seed * 7919 + episode,
         horizonDays: cfg.seasonDays,
         warmupDays: cfg.warmupDays,
@@ -246,6 +255,7 @@ export function trainDqn(tf: Tf, partial: Partial<TrainConfig> = {}, onProgress?
           warmupDays: cfg.warmupDays,
           episode,
           goalKnown: (i) => i % 2 === 0,
+          reward: cfg.reward,
         });
         evaluations.push(evaluation);
         if (!best || evaluation.meanReturn > best.meanReturn) {

@@ -26,6 +26,17 @@ describe('the shipped DQN and the decide command', () => {
     }
   });
 
+  it.each(['static', 'acwr', 'hrv', 'greedy', 'tabular-q'])('when the %s policy is asked for then it loads and decides allowed sessions', async (name) => {
+    const engine = new DecisionEngine({ policy: await loadPolicy(name) });
+    const [a, b] = engine.decideBatch([
+      { athleteId: 'p1', date: '2026-10-20', sport: 'running', history },
+      { athleteId: 'p2', date: '2026-10-20', sport: 'team', history: history.slice(0, 20) },
+    ]);
+    expect(a!.allowed).toContain(a!.session.type);
+    expect(b!.allowed).toContain(b!.session.type);
+    expect(a!.policy.startsWith(`${name}@`)).toBe(true);
+  });
+
   it('when `twincoach decide` runs as a process then each stdin line gets one stdout line and errors carry the line number', () => {
     const input = [
       JSON.stringify({ athleteId: 'x', date: '2026-10-20', sport: 'running', history }),
@@ -45,6 +56,6 @@ describe('the shipped DQN and the decide command', () => {
   it('when an unknown policy is asked for then the command exits 2 with the list of names', () => {
     const r = spawnSync(process.execPath, ['bin/twincoach.mjs', 'decide', '--policy', 'magic'], { input: '', encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('unknown policy "magic": use one of static, acwr, hrv, dqn');
+    expect(r.stderr).toContain('unknown policy "magic": use one of static, acwr, hrv, dqn, greedy, tabular-q');
   });
 });
