@@ -73,6 +73,31 @@ export function formFallback(form: ChatForm): ChatMessage {
   return { title: form.title, summary: 'Press the button to open the form.', buttons: [{ id, label: 'Open the form', style: 'primary' }], tone: 'neutral', ephemeral: true };
 }
 
+/**
+ * A "Fix it" button after a rejected form (platforms that close the modal on submit): pressing it runs the
+ * command from a button, which opens its form prefilled with what was sent. Values that don't fit the
+ * 100-character id are left out; undefined when not even the command fits.
+ */
+export function retryButton(input: Pick<CommandInput, 'command' | 'subcommand' | 'options'>): ChatMessage['buttons'] {
+  const options: Record<string, string> = {};
+  const ref = (o: Record<string, string>) => ({ command: input.command, ...(input.subcommand ? { subcommand: input.subcommand } : {}), options: o });
+  let id: string;
+  try {
+    id = encodeAction(ref(options));
+  } catch {
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(input.options)) {
+    try {
+      id = encodeAction(ref({ ...options, [k]: v }));
+      options[k] = v;
+    } catch {
+      // leave this value out
+    }
+  }
+  return [{ id, label: 'Fix it', style: 'primary' }];
+}
+
 /** What adapters show when something failed before the dispatcher could (bad button id, unreadable line). */
 export function inboundError(summary: string): ChatMessage {
   return { title: 'That didn’t work', summary, tone: 'amber', ephemeral: true };

@@ -30,7 +30,7 @@ import {
 import type { ChatMessage, CommandInput } from '../../core/chat.ts';
 import { isAppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import { buttonInput, formFallback, inboundError, within, type InboundDispatcher, type InboundResult } from '../inbound.ts';
+import { buttonInput, formFallback, inboundError, retryButton, within, type InboundDispatcher, type InboundResult } from '../inbound.ts';
 import { parseDiscordModalSubmit, renderDiscordMessage, renderDiscordModal, type DiscordModalSubmitData } from './render.ts';
 
 export interface DiscordInteractionsOptions {
@@ -141,13 +141,21 @@ export class DiscordInteractions {
       const traits = this.options.dispatcher.describe(input);
       const flags = traits.ephemeral ? MessageFlags.Ephemeral : undefined;
       const pending = this.options.dispatcher.dispatch(input);
-      const first = traits.slow ? ({ done: false } as const) : await within(pending, this.deferAfterMs);
+      const withRetry = pending.then((r) => this.offerRetry(input, r));
+      const first = traits.slow ? ({ done: false } as const) : await within(withRetry, this.deferAfterMs);
       if (first.done) return await this.answer(i, first.value);
       await i.deferReply(flags ? { flags } : {});
-      await this.answerDeferred(i, await pending);
+      await this.answerDeferred(i, await withRetry);
     } catch (err) {
       this.log.error({ err, interactionId: interaction.id, type: interaction.type }, 'could not answer a Discord interaction');
     }
+  }
+
+  /** Discord closes a modal on submit: after a validation error, offer to reopen it with the values sent. */
+  private offerRetry(input: CommandInput, r: InboundResult): InboundResult {
+    if (input.source !== 'form' || !r.failure?.fields || !r.message || r.message.buttons?.length) return r;
+    const buttons = retryButton(input);
+    return buttons ? { ...r, message: { ...r.message, buttons } } : r;
   }
 
   private parse(i: Replyable): Pick<CommandInput, 'command' | 'subcommand' | 'options' | 'source'> {

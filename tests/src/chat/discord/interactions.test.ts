@@ -124,6 +124,13 @@ describe('Discord interactions adapter', () => {
     expect(fake.interactionCallbacks[0]!.type).toBe(4);
   });
 
+  it('when a submitted modal is rejected for a value then the error comes with a button that reopens the form with the values sent', async () => {
+    stub.reply = () => ({ message: { title: 'Check the command', summary: 'RPE must be 1–10; you sent 15', ephemeral: true }, failure: { code: 'COMMAND.INVALID_OPTION', field: 'rpe', fields: { rpe: 'RPE must be 1–10; you sent 15' } } });
+    await feed(modalSubmit('700000000000000012', 'form:feedback?date=2026-11-22', { rpe: '15', notes: 'ok' }));
+    const cb = fake.interactionCallbacks[0]!;
+    expect(cb.data).toMatchObject({ embeds: [{ description: 'RPE must be 1–10; you sent 15' }], components: [{ type: 1, components: [{ label: 'Fix it', custom_id: 'tc:feedback?date=2026-11-22&rpe=15&notes=ok' }] }] });
+  });
+
   it('when a form must answer after a defer then a button that opens it is sent instead', async () => {
     stub.slow.add('register');
     stub.reply = () => ({ form: { command: 'register', title: 'Join twincoach', inputs: [{ name: 'sport', label: 'Sport', kind: 'short', initial: 'running' }] } });
