@@ -5,10 +5,10 @@ import { compileUtcCron } from '../../jobs/cron-match.ts';
 const EXPRESSIONS = ['* * * * *', '*/10 * * * *', '0 * * * *', '30 2 * * 1', '17 */3 * * *', '0 9-17/2 * * mon-fri', '5,35 4 1,15 * *', '0 0 1 jan,jul *', '45 23 * * 0', '0 12 * * 7', '0 6 13 * 5'];
 
 describe('compiled UTC cron matcher', () => {
-  it('when compared with node-cron on 20,000 instants then every expression agrees minute for minute', () => {
+  it('when compared with node-cron on 5,000 instants then every expression agrees minute for minute', () => {
     let seed = 12345;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const instants = Array.from({ length: 20_000 }, () => new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 730 * 1440) * 60_000));
+    const instants = Array.from({ length: 5_000 }, () => new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 730 * 1440) * 60_000));
     for (const expr of EXPRESSIONS) {
       const ours = compileUtcCron(expr);
       expect(ours, expr).not.toBeNull();

@@ -1,0 +1,55 @@
+/**
+ * The morning messages, built with the core's presenters:
+ * - the athlete's DM: presentMorning (session, reasons citing numbers, against-your-normal, not-today,
+ *   feedback buttons, and the load/fitness/HRV chart when a history loader and chart renderer are given);
+ * - the team channel summary: one compact line per athlete — name, readiness band, session — and no
+ *   health details, because a team channel is shared.
+ */
+import type { ChatMessage } from '../src/core/chat.ts';
+import { dayLabel, presentMorning, sessionLabel, type ChartRenderer } from '../src/core/presenters/index.ts';
+import { readiness, readinessInputs } from '../src/core/readiness.ts';
+import type { AthleteHistory } from '../src/core/views.use-case.ts';
+import type { AthleteContact, MorningRenderer } from './ports.ts';
+import type { PrescriptionRecord } from '../src/core/types.ts';
+
+export interface PresenterRendererOptions {
+  /** Recent history for the chart (e.g. core.athleteHistory as the athlete). Errors leave the chart out. */
+  history?: (athleteId: string, date: string) => Promise<AthleteHistory | null>;
+  charts?: ChartRenderer;
+  /** Charts for this athlete? Default: every athlete (when history and charts are given). */
+  chartsFor?: (athleteId: string) => boolean;
+  /** Display name of the coach behind an override (override.by is a person id). */
+  personName?: (personId: string) => Promise<string | undefined>;
+}
+
+const BAND_ICON = { green: '🟢', amber: '🟠', red: '🔴' } as const;
+
+export function teamSummaryMessage(rx: PrescriptionRecord, contact: Pick<AthleteContact, 'displayName'>): ChatMessage {
+  const band = readiness(readinessInputs(rx.state)).band;
+  const session = `${sessionLabel(rx.session)}${rx.override ? ' (set by the coach)' : ''}`;
+  return {
+    title: `${contact.displayName} — ${dayLabel(rx.date)}`,
+    summary: `${BAND_ICON[band]} ${session}`,
+    tone: band,
+    footer: 'Coaches: /team board for the details',
+  };
+}
+
+export function presenterRenderer(options: PresenterRendererOptions = {}): MorningRenderer {
+  return {
+    async render({ prescription, contact, audience }) {
+      if (audience === 'team') return teamSummaryMessage(prescription, contact);
+      let history: AthleteHistory | null = null;
+      const wantChart = options.history && options.charts && (options.chartsFor?.(contact.athleteId) ?? true);
+      if (wantChart) history = await options.history!(contact.athleteId, prescription.date).catch(() => null);
+      const coachName = prescription.override ? await options.personName?.(prescription.override.by).catch(() => undefined) : undefined;
+      return presentMorning({
+        prescription,
+        athlete: { displayName: contact.displayName },
+        ...(history ? { history } : {}),
+        ...(wantChart && history ? { charts: options.charts! } : {}),
+        ...(coachName ? { coachName } : {}),
+      });
+    },
+  };
+}
