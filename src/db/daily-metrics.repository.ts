@@ -5,8 +5,21 @@ import type { DailyMetricsRecord } from '../core/types.ts';
 import { dailyMetricsId, registerDailyMetricsModel, type DailyMetricsDoc } from './daily-metrics.model.ts';
 import { isDuplicateKey, strip } from './schema-helpers.ts';
 
+/**
+ * Raw provider field names are dotted paths ("sleep.average_hrv", "daily_readiness.contributors.hrv_balance").
+ * FerretDB rejects keys containing '.' (and MongoDB treats '.'/'$' in keys specially), so the keys of each
+ * source's `raw` map are percent-escaped on the way in ('%' → %25, '.' → %2E, '$' → %24) and unescaped on
+ * the way out: callers see the names exactly as the adapters wrote them.
+ */
+const escapeKey = (k: string) => k.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/\$/g, '%24');
+const UNESCAPED: Record<string, string> = { '25': '%', '2E': '.', '24': '$' };
+const unescapeKey = (k: string) => k.replace(/%(25|2E|24)/g, (_, c: string) => UNESCAPED[c]!);
+const mapKeys = (raw: Record<string, unknown> | undefined, f: (k: string) => string) =>
+  Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [f(k), v]));
+
 function toRecord(d: DailyMetricsDoc): DailyMetricsRecord {
-  return { ...(strip(d) as unknown as DailyMetricsRecord), fields: d.fields ?? {}, sources: d.sources ?? [], workouts: d.workouts ?? [] };
+  const sources = (d.sources ?? []).map((s) => ({ ...s, raw: mapKeys(s.raw, unescapeKey) as typeof s.raw }));
+  return { ...(strip(d) as unknown as DailyMetricsRecord), fields: d.fields ?? {}, sources, workouts: d.workouts ?? [] };
 }
 
 export class MongoDailyMetricsRepository implements DailyMetricsRepository {
@@ -29,7 +42,8 @@ export class MongoDailyMetricsRepository implements DailyMetricsRepository {
     return docs.map(toRecord);
   }
   async put(r: DailyMetricsRecord): Promise<void> {
-    const doc = { _id: dailyMetricsId(r.athleteId, r.date), ...r };
+    const sources = r.sources.map((s) => ({ ...s, raw: mapKeys(s.raw, escapeKey) as typeof s.raw }));
+    const doc = { _id: dailyMetricsId(r.athleteId, r.date), ...r, sources };
     const res = await this.m.replaceOne({ _id: doc._id }, doc, { runValidators: true }).exec();
     if (res.matchedCount > 0) return;
     try {
