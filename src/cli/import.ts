@@ -14,7 +14,6 @@
  * Exit codes: 0 done, 1 the import failed (bad file, unknown athlete, database), 2 usage error.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
 import { systemClock } from '../core/clock.ts';
@@ -31,8 +30,8 @@ import { formatSummary, importFile, isImportError, type ImportFormat } from '../
 import { mergeSourceDays } from '../wearables/merge.ts';
 
 export interface ImportIo {
-  stdout: Pick<Writable, 'write'>;
-  stderr: Pick<Writable, 'write'>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
   /** Environment for loadConfig (default: the real environment, read by src/config.ts). */
   env?: Record<string, string | undefined>;
 }
@@ -179,11 +178,14 @@ export async function importMain(argv: string[], io: ImportIo): Promise<number> 
       result = await importFile(args.file, { timezone, ...(args.format ? { format: args.format } : {}) });
     } catch (e) {
       if (!isImportError(e)) throw e;
-      complain(`${e.userMessage} Nothing was imported.`);
-      for (const issue of e.issues.slice(0, 20)) {
-        io.stderr.write(`  line ${issue.line}${issue.column ? `, column ${issue.column}` : ''}: ${issue.message}\n`);
-      }
-      if (e.issues.length > 20) io.stderr.write(`  … and ${e.issues.length - 20} more\n`);
+      complain(e.userMessage);
+      // The message usually lists the located issues already; print those it leaves out.
+      const extra = e.issues
+        .map((i) => `line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message}`)
+        .filter((line) => !e.userMessage.includes(line));
+      for (const line of extra.slice(0, 20)) io.stderr.write(`  ${line}\n`);
+      if (extra.length > 20) io.stderr.write(`  … and ${extra.length - 20} more\n`);
+      io.stderr.write('Nothing was imported.\n');
       return 1;
     }
 
