@@ -1,33 +1,179 @@
 /**
  * The composition root: builds every piece by hand from the config, in dependency order, and tears it
- * down in reverse. No module-level singletons read config at import time; everything is passed in.
+ * down in the reverse order. No module-level singletons read config at import time; everything is passed.
+ *
+ * Start:   database (embedded FerretDB unless MONGODB_URI) → models + indexes → TF.js → policy (the active
+ *          model in the database, else models/dqn-default.json, else the HRV baseline — logged) → decision
+ *          engine → repositories + use cases → HTTP (/healthz, /metrics) → outbox + senders per configured
+ *          platform → command dispatcher → local mode (simulated squad) → chat adapters (console REPL,
+ *          Discord gateway) → jobs + scheduler (real time, or a virtual clock the caller advances).
+ * Stop:    schedules (in-flight runs finish) → in-flight deliveries → chat clients → HTTP → database →
+ *          embedded server. Every step is logged and a failing step never skips the next.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { Counter } from 'prom-client';
+import type { Policy } from '../agent/baselines/policy.ts';
+import { DecisionEngine as AgentDecisionEngine } from '../agent/engine.ts';
+import { DEFAULT_MODEL_PATH, loadPolicy } from '../agent/policies.ts';
 import { initTf, type TfRuntime } from '../agent/tf-backend.ts';
+import { CommandDispatcher, ConfirmTokens, createRegistry, type DispatchResult } from '../commands/index.ts';
+import {
+  createJobs,
+  parseStoredModel,
+  presenterRenderer,
+  repositoryContacts,
+  repositoryDayFacts,
+  repositoryHistory,
+  repositorySchedules,
+  Scheduler,
+  SharedSchedules,
+  type AthleteIngest,
+  type DeliveryResult,
+  type DeliveryTarget,
+  type MessageDelivery,
+  type RetrainBudget,
+  type ServiceJobs,
+} from '../jobs/index.ts';
+import type { AthleteParams } from '../twin/index.ts';
+import { createChartRenderer } from './chat/chart-renderer.ts';
+import { ConsoleRepl } from './chat/console/repl.ts';
+import { ConsoleSender } from './chat/console/sender.ts';
+import { DiscordInteractions } from './chat/discord/interactions.ts';
+import { DiscordSender } from './chat/discord/sender.ts';
+import { Outbox, type OutboxOptions } from './chat/outbox.ts';
+import type { ChatSender } from './chat/ports.ts';
+import { SlackSender } from './chat/slack/sender.ts';
 import { describeConfig, type Config } from './config.ts';
+import { agentDecisionEngine } from './core/agent-engine.ts';
+import type { ChatMessage, CommandInput, Platform } from './core/chat.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import { CalibratingTwinUpdater, createUseCases, TokenCipher, type UseCases } from './core/index.ts';
+import type { CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
 import { connectDatabase, ensureIndexes, pingDatabase, safeUri, type Connection } from './db/connection.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
+import { createRepositories, registerModels } from './db/index.ts';
+import { LeaseRepository } from './db/lease.repository.ts';
 import { createMetricsRegistry, startHttpServer, type RunningHttpServer } from './http/server.ts';
+import { DEFAULT_SIMULATION, Simulation, type SimulationOptions } from './local/simulation.ts';
 import type { Logger } from './logger.ts';
 import { readVersion } from './version.ts';
+import { mergeSourceDays } from './wearables/merge.ts';
+
+/** Version of the privacy notice athletes agree to in /register. */
+export const CONSENT_VERSION = '2026-11';
+
+export interface ServiceOptions {
+  /** The service's clock. Default the system clock; a ManualClock for the demo and tests. */
+  clock?: Clock;
+  /** Run the scheduler on real time (node-cron). Default true. False: the caller drives scheduler.advanceTo. */
+  realTime?: boolean;
+  /** Run nightly ingest + morning delivery once right after start (today's overdue mornings). Default = realTime. */
+  catchUpOnStart?: boolean;
+  /** The local-mode REPL's streams (default stdin/stdout when CONSOLE_CHAT); false = no REPL. */
+  console?: { input: Readable; output: Writable; color?: boolean; width?: number } | false;
+  /** Called when the person at the console typed "exit". */
+  onConsoleExit?: () => void;
+  /** Where console-platform deliveries are printed. Default stdout. */
+  consoleWrite?: (text: string) => void;
+  /** Replace the platform senders (tests: senders pointed at fakes; the demo: a recording sender). */
+  senders?: ChatSender[];
+  /** Local mode's simulated squad: options, or false for none. Default: SIMULATED_ATHLETES athletes in DEFAULT_TIMEZONE. */
+  simulation?: Partial<SimulationOptions> | false;
+  /** Charts in morning DMs (PNG rendering): default true. */
+  morningCharts?: boolean | ((athleteId: string) => boolean);
+  /** Weekly policy retraining budget (tests: tiny); false leaves the job out. */
+  retrain?: Partial<RetrainBudget> | false;
+  /** Outbox knobs (lease TTL, retries) — the crash tests shorten the lease. */
+  outbox?: Partial<Pick<OutboxOptions, 'leaseTtlMs' | 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs' | 'owner'>>;
+  /** How often the jobs re-read the athletes' schedules (clock time). Default 5 min. */
+  schedulesTtlMs?: number;
+  /** The ingest for athletes that are not simulated (default: the wearables IngestService when wired). */
+  wearablesIngest?: AthleteIngest;
+  /** Skip HTTP (the crash harness's child processes). Default false. */
+  http?: boolean;
+  /** Policy spec instead of the stored/shipped model (e.g. 'hrv' in tests). */
+  policy?: string;
+}
 
 export interface Service {
   config: Config;
   connection: Connection;
-  http: RunningHttpServer;
+  http: RunningHttpServer | undefined;
   tf: TfRuntime;
   embedded?: EmbeddedDatabase;
-  /** Stops everything in reverse order; safe to call more than once. */
+  clock: Clock;
+  core: UseCases;
+  repos: Repositories;
+  scheduler: Scheduler;
+  jobs: ServiceJobs;
+  outbox: Outbox;
+  simulation: Simulation | undefined;
+  /** Run a command as a chat user would (the dispatcher + delivery of its notifications). */
+  dispatch(input: CommandInput): Promise<DispatchResult>;
+  /** The running policy, "name@version". */
+  policyId(): string;
+  /** Stops everything in order; safe to call more than once. */
   stop(reason?: string): Promise<void>;
 }
 
-export async function startService(config: Config, logger: Logger): Promise<Service> {
+/** Core events → in-process listeners (the morning job's approval signal, the twin cache) and the log. */
+class EventNotifier implements Notifier {
+  private readonly listeners: ((e: CoreEvent) => void)[] = [];
+  constructor(private readonly log: Logger) {}
+  on(fn: (e: CoreEvent) => void): void {
+    this.listeners.push(fn);
+  }
+  async publish(event: CoreEvent): Promise<void> {
+    this.log.debug({ event }, `core event ${event.type}`);
+    for (const fn of this.listeners) {
+      try {
+        fn(event);
+      } catch (err) {
+        this.log.warn({ err, event: event.type }, 'event listener failed');
+      }
+    }
+  }
+}
+
+/** The outbox with a count of deliveries in flight (shutdown waits for them) and a hook for local mode. */
+class TrackedDelivery implements MessageDelivery {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly onDelivered?: (key: string, target: DeliveryTarget) => void,
+  ) {}
+  deliver(key: string, target: DeliveryTarget, message: ChatMessage): Promise<DeliveryResult> {
+    const p = this.outbox.deliver(key, target, message).then((out) => {
+      if (out.status === 'sent' || out.status === 'fallback') this.onDelivered?.(key, target);
+      return out as DeliveryResult;
+    });
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
+    return p;
+  }
+  async drain(timeoutMs: number): Promise<number> {
+    const pending = [...this.inFlight];
+    if (pending.length > 0) await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    return pending.length;
+  }
+}
+
+function isAthleteParams(p: Record<string, unknown> | undefined): p is AthleteParams & Record<string, unknown> {
+  return !!p && typeof p.sport === 'string' && typeof p.tau1 === 'number' && typeof p.capacityLoad === 'number' && typeof p.lnRmssdBase === 'number';
+}
+
+export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
   const started = performance.now();
   const version = readVersion();
-  const cleanups: { name: string; run: () => Promise<void> }[] = [];
+  const clock = options.clock ?? systemClock;
+  const realTime = options.realTime ?? true;
+  const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
   const stopAll = async () => {
     for (const c of cleanups.reverse()) {
       try {
+        logger.debug({ component: c.name }, `stopping ${c.name}`);
         await c.run();
       } catch (err) {
         logger.error({ err, component: c.name }, 'error during shutdown');
@@ -39,50 +185,296 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   try {
     logger.debug({ config: describeConfig(config) }, 'configuration');
 
+    // --- database ---------------------------------------------------------------------------------
     let embedded: EmbeddedDatabase | undefined;
     let uri = config.MONGODB_URI;
     if (!uri) {
-      embedded = await startEmbeddedDatabase({
-        dataDir: path.join(config.dataDir, 'ferretdb'),
-        cacheDir: config.cacheDir,
-        logger: logger.child({ component: 'ferretdb' }),
-      });
-      cleanups.push({ name: 'ferretdb', run: () => embedded!.stop() });
+      embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb'), cacheDir: config.cacheDir, logger: logger.child({ component: 'ferretdb' }) });
+      cleanups.push({ name: 'embedded database', run: () => embedded!.stop() });
       uri = embedded.uri;
     }
-
     const connection = await connectDatabase({ uri, dbName: config.MONGODB_DB_NAME, logger });
-    cleanups.push({ name: 'db', run: () => connection.close() });
+    cleanups.push({ name: 'database connection', run: () => connection.close() });
+    registerModels(connection);
     await ensureIndexes(connection, logger);
 
+    // --- TF.js and the policy ---------------------------------------------------------------------
     const tf = await initTf(config.TF_BACKEND);
     logger.info({ component: 'tf', backend: tf.backend, notes: tf.notes }, `TF.js backend: ${tf.backend}`);
 
+    let cipherKey = config.TOKEN_ENCRYPTION_KEY;
+    if (!cipherKey) {
+      cipherKey = randomBytes(32).toString('base64');
+      logger.info({ component: 'crypto' }, 'TOKEN_ENCRYPTION_KEY is not set: using a throw-away key for this run (no wearable provider can be connected)');
+    }
+    const repos = createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }) });
+
+    const twinCache = new Map<string, AthleteParams>();
+    const twinParamsFor = (athleteId: string) => twinCache.get(athleteId);
+    const loadTwin = async (athleteId: string) => {
+      const latest = await repos.twinParams.latest(athleteId);
+      if (latest && isAthleteParams(latest.params)) twinCache.set(athleteId, latest.params);
+    };
+
+    let policy: Policy;
+    let policyLabel: string;
+    const active = options.policy ? null : await repos.policyModels.active().catch(() => null);
+    if (options.policy) {
+      policy = await loadPolicy(options.policy, { backend: config.TF_BACKEND });
+      policyLabel = `${options.policy} (requested)`;
+    } else if (active) {
+      policy = await loadPolicy('dqn', { backend: config.TF_BACKEND, model: parseStoredModel(active.model.weights) });
+      policyLabel = `active model ${active.model.name}@${active.model.version} from the database`;
+    } else {
+      try {
+        policy = await loadPolicy('dqn', { backend: config.TF_BACKEND });
+        policyLabel = `shipped model ${path.relative(process.cwd(), DEFAULT_MODEL_PATH)}`;
+      } catch (err) {
+        logger.warn({ component: 'policy', err: (err as Error).message }, 'the default DQN model could not be loaded: falling back to the HRV-guided baseline');
+        policy = await loadPolicy('hrv');
+        policyLabel = 'HRV-guided baseline (fallback)';
+      }
+    }
+    let agent = new AgentDecisionEngine({ policy, twinParams: twinParamsFor });
+    let port = agentDecisionEngine(agent);
+    const engine: DecisionEngine = { decide: (requests) => port.decide(requests) };
+    const swapPolicy = (next: Policy, label: string) => {
+      agent = new AgentDecisionEngine({ policy: next, twinParams: twinParamsFor });
+      port = agentDecisionEngine(agent);
+      policyLabel = label;
+      logger.info({ component: 'policy', policy: agent.policyId }, `policy switched to ${label}`);
+    };
+    logger.info({ component: 'policy', policy: agent.policyId }, `policy: ${agent.policyId} — ${policyLabel}`);
+
+    // --- use cases --------------------------------------------------------------------------------
+    const notifier = new EventNotifier(logger.child({ component: 'events' }));
+    const twinUpdater = new CalibratingTwinUpdater();
+    const core = createUseCases({ ...repos, clock, newId: randomUUID, engine, twin: twinUpdater, notifier, mergeDays: mergeSourceDays, logger: logger.child({ component: 'core' }) });
+
+    // --- HTTP -------------------------------------------------------------------------------------
     const metrics = createMetricsRegistry();
+    const jobRuns = new Counter({ name: 'twincoach_job_runs_total', help: 'Scheduled job runs by outcome', labelNames: ['job', 'outcome'] as const, registers: [metrics] });
     const startedAt = Date.now();
-    const http = await startHttpServer({
-      host: config.HTTP_HOST,
-      port: config.HTTP_PORT,
+    let scheduler: Scheduler | undefined;
+    let http: RunningHttpServer | undefined;
+    if (options.http !== false) {
+      http = await startHttpServer({
+        host: config.HTTP_HOST,
+        port: config.HTTP_PORT,
+        logger,
+        metrics,
+        health: async () => {
+          const db = await pingDatabase(connection);
+          return {
+            status: db.ok ? 'ok' : 'degraded',
+            version,
+            uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+            db: { ...db, embedded: embedded !== undefined },
+            tfBackend: tf.backend,
+            mode: config.localMode ? 'local' : 'connected',
+            policy: agent.policyId,
+            jobs: scheduler ? Object.fromEntries(Object.entries(scheduler.getStats()).map(([k, v]) => [k, { runs: v.runs, failures: v.failures }])) : {},
+          };
+        },
+      });
+      cleanups.push({ name: 'http', run: () => http!.close() });
+    }
+
+    // --- outbound chat ----------------------------------------------------------------------------
+    const consoleWrite = options.consoleWrite ?? ((t: string) => void process.stdout.write(t));
+    const names = new Map<string, string>();
+    const senders: ChatSender[] = [];
+    if (options.senders) senders.push(...options.senders);
+    else {
+      if (config.discordEnabled) {
+        const discord = new DiscordSender({
+          token: config.DISCORD_TOKEN!,
+          ...(config.DISCORD_API_BASE_URL ? { apiBaseUrl: config.DISCORD_API_BASE_URL } : {}),
+          ...(config.DISCORD_TEAM_CHANNEL_ID ? { teamChannelId: config.DISCORD_TEAM_CHANNEL_ID } : {}),
+          logger,
+        });
+        senders.push(discord);
+        cleanups.push({ name: 'discord sender', run: async () => discord.close() });
+      }
+      if (config.slackEnabled) senders.push(new SlackSender({ token: config.SLACK_BOT_TOKEN!, ...(config.SLACK_API_BASE_URL ? { apiUrl: config.SLACK_API_BASE_URL } : {}), logger }));
+      if (config.localMode || config.CONSOLE_CHAT)
+        senders.push(
+          new ConsoleSender({
+            write: consoleWrite,
+            color: process.stdout.isTTY === true,
+            imageDir: path.join(config.dataDir, 'charts'),
+            describe: (t) => (t.kind === 'dm' ? `${names.get(t.userId) ?? t.userId} (DM)` : `#${t.channelId}`),
+          }),
+        );
+    }
+    const platforms = (['discord', 'slack', 'console'] as Platform[]).filter((p) => senders.some((s) => s.platform === p));
+    const outbox = new Outbox({ leases: new LeaseRepository(connection), senders, logger, ...(options.outbox ?? {}) });
+    let simulation: Simulation | undefined;
+    const schedules = new SharedSchedules(repositorySchedules(repos), options.schedulesTtlMs ?? 5 * 60_000);
+    const contacts = repositoryContacts(repos, { platforms });
+    const delivery = new TrackedDelivery(outbox, (key, target) => simulation?.onDelivered(key, target));
+
+    // --- commands ---------------------------------------------------------------------------------
+    const charts = createChartRenderer();
+    const dispatcher = new CommandDispatcher({
+      registry: createRegistry(),
+      deps: { core, clock, charts, confirm: new ConfirmTokens(config.OAUTH_STATE_SECRET), consentVersion: CONSENT_VERSION, defaultTimezone: config.DEFAULT_TIMEZONE },
       logger,
-      metrics,
-      health: async () => {
-        const db = await pingDatabase(connection);
-        return {
-          status: db.ok ? 'ok' : 'degraded',
-          version,
-          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-          db: { ...db, embedded: embedded !== undefined },
-          tfBackend: tf.backend,
-          mode: config.localMode ? 'local' : 'connected',
-        };
+    });
+    /** Commands may notify other people (an override tells the athlete): delivered to their DM. */
+    const dispatch = async (input: CommandInput): Promise<DispatchResult> => {
+      const result = await dispatcher.dispatch(input);
+      for (const n of result.notify ?? []) {
+        const contact = (await contacts.contacts([n.personId])).get(n.personId);
+        const dm = contact?.recipients.find((r) => r.audience === 'athlete');
+        if (dm) await delivery.deliver(`notify:${randomUUID()}`, dm.target, n.message).catch((err) => logger.warn({ err }, 'notification failed'));
+      }
+      return result;
+    };
+    const inbound = { dispatch, describe: dispatcher.describe.bind(dispatcher), parseLine: dispatcher.parseLine.bind(dispatcher) };
+
+    // --- local mode: the simulated squad ------------------------------------------------------------
+    if (config.localMode && options.simulation !== false && config.SIMULATED_ATHLETES > 0) {
+      simulation = new Simulation({
+        core,
+        dispatch,
+        clock,
+        logger,
+        options: {
+          ...DEFAULT_SIMULATION,
+          athletes: config.SIMULATED_ATHLETES,
+          timezones: [config.DEFAULT_TIMEZONE],
+          stateFile: path.join(config.dataDir, 'local', 'simulation.json'),
+          ...(options.simulation || {}),
+        },
+      });
+      await simulation.setup();
+      for (const a of simulation.athletes.values()) names.set(a.userId, a.displayName);
+      schedules.invalidate();
+    }
+    // the console coach reads their name from the identity
+    names.set(simulation?.options.coachUserId ?? 'coach', simulation?.options.coachName ?? 'Coach');
+    for (const id of await repos.athletes.listIds()) await loadTwin(id).catch(() => undefined);
+
+    // --- jobs ---------------------------------------------------------------------------------------
+    const sim = simulation;
+    const ingest: AthleteIngest = {
+      async ingestAthlete(athleteId, opts) {
+        if (sim?.isSimulated(athleteId)) return sim.ingest.ingestAthlete(athleteId, opts);
+        if (options.wearablesIngest) return options.wearablesIngest.ingestAthlete(athleteId, opts);
+        return { days: 0 };
+      },
+    };
+    const chartsFor = options.morningCharts ?? true;
+    const renderer = presenterRenderer({
+      history: (athleteId, date) => core.athleteHistory({ personId: athleteId, platform: 'console' }, athleteId, { days: 42, endDate: date }),
+      charts,
+      chartsFor: typeof chartsFor === 'function' ? chartsFor : () => chartsFor,
+      personName: async (id) => (await repos.persons.get(id))?.displayName,
+    });
+    const jobs = createJobs({
+      core,
+      config,
+      schedules,
+      contacts,
+      renderer,
+      delivery,
+      ingest,
+      facts: repositoryDayFacts(repos),
+      history: repositoryHistory(repos),
+      twin: twinUpdater,
+      claims: new LeaseRepository(connection),
+      owner: outbox.owner,
+      retrain:
+        options.retrain === false
+          ? null
+          : {
+              activeModel: async () => {
+                const a = await repos.policyModels.active();
+                return a ? { id: a.model.id, name: a.model.name, version: a.model.version, weights: a.model.weights } : null;
+              },
+              tf: async () => tf.tf,
+              defaultModelPath: DEFAULT_MODEL_PATH,
+              ...(options.retrain ? { budget: options.retrain } : {}),
+              onActivated: async ({ file }) => swapPolicy(await loadPolicy('dqn', { backend: config.TF_BACKEND, model: file }), `retrained model ${file.name}@${file.version}`),
+            },
+      onCalibrated: (athleteId, params) => {
+        if (isAthleteParams(params)) twinCache.set(athleteId, params);
+      },
+      extra: simulation ? [simulation.job(schedules)] : [],
+    });
+    notifier.on((e) => {
+      if (e.type === 'prescription.approved' || e.type === 'prescription.overridden') jobs.morning.approvalsChanged();
+      if (e.type === 'feedback.recorded') void loadTwin(e.athleteId).catch(() => undefined);
+      if (e.type === 'athlete.paused' || e.type === 'athlete.resumed') schedules.invalidate();
+    });
+    const sched = new Scheduler({ jobs: jobs.all, logger, clock, onRun: (job, outcome) => jobRuns.inc({ job, outcome }) });
+    scheduler = sched;
+
+    // --- inbound chat (REPL, Discord gateway) ---------------------------------------------------
+    let repl: ConsoleRepl | undefined;
+    let replDone: Promise<void> | undefined;
+    let replInput: { end(): void } | undefined;
+    if (config.localMode && config.CONSOLE_CHAT && options.console !== false) {
+      const io: { input: Readable; output: Writable; color?: boolean; width?: number } = options.console ?? { input: process.stdin, output: process.stdout, color: process.stdout.isTTY === true };
+      const { PassThrough } = await import('node:stream');
+      const input = new PassThrough();
+      io.input.pipe(input);
+      replInput = { end: () => (io.input.unpipe(input), input.end()) };
+      repl = new ConsoleRepl({
+        dispatcher: inbound,
+        input,
+        output: io.output,
+        userId: simulation?.options.coachUserId ?? 'coach',
+        displayName: simulation?.options.coachName ?? 'Coach',
+        workspaceId: 'local',
+        channelId: 'team',
+        ...(io.color !== undefined ? { color: io.color } : {}),
+        ...(io.width !== undefined ? { width: io.width } : {}),
+        imageDir: path.join(config.dataDir, 'charts'),
+      });
+      replDone = repl.run().then(() => options.onConsoleExit?.());
+      cleanups.push({
+        name: 'console chat',
+        run: async () => {
+          replInput?.end();
+          if (io.input === process.stdin) process.stdin.pause();
+          await replDone;
+        },
+      });
+    }
+    if (config.discordEnabled && !options.senders) {
+      const discord = new DiscordInteractions({ dispatcher: inbound, logger, token: config.DISCORD_TOKEN!, ...(config.DISCORD_API_BASE_URL ? { apiBaseUrl: config.DISCORD_API_BASE_URL } : {}) });
+      await discord.start();
+      cleanups.push({ name: 'discord gateway', run: () => discord.stop() });
+    }
+    if (config.slackEnabled && !options.senders)
+      logger.warn({ component: 'slack' }, 'Slack is configured for delivery; inbound Slack commands (Bolt app) are not wired yet — see src/chat/README.md');
+
+    // --- deliveries in flight, then the schedules (stopped first) ---------------------------------
+    cleanups.push({
+      name: 'deliveries',
+      run: async () => {
+        const n = await delivery.drain(30_000);
+        if (n > 0) logger.info({ deliveries: n }, 'in-flight deliveries finished');
       },
     });
-    cleanups.push({ name: 'http', run: () => http.close() });
+    cleanups.push({ name: 'scheduler', run: () => sched.stop() });
+    if (realTime) sched.start();
+    if (options.catchUpOnStart ?? realTime) {
+      // Today's overdue mornings: sync first, then prescribe and deliver (not awaited: start-up stays fast).
+      void sched.runNow('nightly-ingest').then(() => sched.runNow('morning-delivery'));
+    }
 
     const dbWhere = embedded ? `embedded FerretDB at ${embedded.uri} (data in ${path.join(config.dataDir, 'ferretdb')})` : safeUri(uri);
+    const chat = [
+      ...platforms.map((p) => (p === 'console' ? 'console (this terminal)' : p)),
+      ...(repl ? ['REPL as coach'] : []),
+    ].join(', ');
+    const squad = simulation ? `${simulation.athletes.size} simulated athletes in "${simulation.options.teamName}"` : 'no simulated athletes';
     logger.info(
-      { version, mode: config.localMode ? 'local' : 'connected', http: http.url, startupMs: Math.round(performance.now() - started) },
-      `twincoach ${version} running in ${config.localMode ? 'local' : 'connected'} mode — HTTP ${http.url} (health: ${http.url}/healthz), database: ${dbWhere}, TF.js: ${tf.backend}`,
+      { version, mode: config.localMode ? 'local' : 'connected', http: http?.url, startupMs: Math.round(performance.now() - started), policy: agent.policyId, scheduler: realTime ? 'real time' : 'virtual clock' },
+      `twincoach ${version} running in ${config.localMode ? 'local' : 'connected'} mode — HTTP ${http ? `${http.url} (health: ${http.url}/healthz)` : 'off'}, database: ${dbWhere}, TF.js: ${tf.backend}, policy ${agent.policyId}, chat: ${chat || 'none'}, ${squad}, jobs on ${realTime ? 'real time' : 'a virtual clock'}`,
     );
 
     let stopping: Promise<void> | undefined;
@@ -92,6 +484,15 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       http,
       tf,
       ...(embedded ? { embedded } : {}),
+      clock,
+      core,
+      repos,
+      scheduler: sched,
+      jobs,
+      outbox,
+      simulation,
+      dispatch,
+      policyId: () => agent.policyId,
       stop: (reason?: string) =>
         (stopping ??= (async () => {
           logger.info({ reason }, 'shutting down');
@@ -104,3 +505,4 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     throw err;
   }
 }
+

@@ -1,5 +1,6 @@
 /**
- * Process entry point: read config, start the service, stop it gracefully on SIGINT/SIGTERM.
+ * Process entry point: read config, start the service, stop it gracefully on SIGINT/SIGTERM (or "exit"
+ * typed at the local console). A second signal exits at once.
  * A configuration error prints its list of problems and exits with code 78 (EX_CONFIG).
  */
 import { startService } from './app.ts';
@@ -19,22 +20,28 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
-  let service: Awaited<ReturnType<typeof startService>>;
+  let service: Awaited<ReturnType<typeof startService>> | undefined;
+  let signals = 0;
+  const shutdown = (reason: string) => void (service ? service.stop(reason) : Promise.resolve()).then(() => process.exit(0));
   try {
-    service = await startService(config, logger);
+    service = await startService(config, logger, {
+      // "exit" typed at the local console ends the service (only at a terminal: a closed pipe is not a wish to stop)
+      onConsoleExit: () => {
+        if (process.stdin.isTTY) shutdown('console exit');
+      },
+    });
   } catch (err) {
     logger.fatal({ err }, isAppError(err) ? err.userMessage : 'start-up failed');
     process.exitCode = 1;
     return;
   }
-  let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) {
       logger.warn(`second ${signal}: exiting now`);
       process.exit(130);
     }
-    void service.stop(signal).then(() => process.exit(0));
+    shutdown(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
