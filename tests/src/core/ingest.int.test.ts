@@ -176,6 +176,18 @@ describe('isolation', () => {
     expect(await cursorOf(down, 'intervals')).toBeUndefined();
   });
 
+  it('when the job is stopped before it starts then no athlete is fetched and the summary says it was aborted', async () => {
+    w.oura.data.daily_readiness = [ouraReadiness(TODAY, 77)];
+    const a = await w.athleteWith('Stopped', { oura: w.ouraTokens() });
+    const { ingest } = w.service({ backfillDays: 2 });
+    const stop = new AbortController();
+    stop.abort();
+    const s = await ingest.ingestAll([a], { signal: stop.signal });
+    expect(s).toMatchObject({ aborted: true, athletes: 0, results: [] });
+    expect(w.oura.server.requests).toHaveLength(0);
+    expect(await storedDates(a)).toEqual([]);
+  });
+
   it('when an athlete id is unknown then the batch reports it and carries on', async () => {
     w.oura.data.daily_readiness = [ouraReadiness(TODAY, 77)];
     const a = await w.athleteWith('Known', { oura: w.ouraTokens() });
