@@ -403,8 +403,21 @@ export async function startService(config: Config, logger: Logger, options: Serv
       },
       extra: simulation ? [simulation.job(schedules)] : [],
     });
+    /** A coach changed a session the athlete has already been sent: send the new version (once per revision). */
+    const tellOverride = async (athleteId: string, date: string) => {
+      const rx = await repos.prescriptions.get(athleteId, date);
+      if (!rx || rx.delivery.dm?.status !== 'sent' || rx.delivery.dm.revision === rx.revision) return;
+      const contact = (await contacts.contacts([athleteId])).get(athleteId);
+      const dm = contact?.recipients.find((r) => r.audience === 'athlete');
+      if (!contact || !dm) return;
+      const message = await renderer.render({ prescription: rx, contact, audience: 'athlete' });
+      const out = await delivery.deliver(`${rx.id}:dm:r${rx.revision}`, dm.target, { ...message, title: `Changed by your coach — ${message.title}` });
+      if (out.status === 'sent' || out.status === 'fallback' || out.status === 'already_sent')
+        await core.recordDelivery(athleteId, date, 'dm', { status: 'sent', revision: rx.revision, ...(out.message?.messageId ? { messageRef: out.message.messageId } : {}) });
+    };
     notifier.on((e) => {
       if (e.type === 'prescription.approved' || e.type === 'prescription.overridden') jobs.morning.approvalsChanged();
+      if (e.type === 'prescription.overridden') void tellOverride(e.athleteId, e.date).catch((err) => logger.warn({ err, athleteId: e.athleteId }, 'could not tell the athlete about the override'));
       if (e.type === 'feedback.recorded') void loadTwin(e.athleteId).catch(() => undefined);
       if (e.type === 'athlete.paused' || e.type === 'athlete.resumed') schedules.invalidate();
     });
