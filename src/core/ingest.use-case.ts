@@ -540,8 +540,13 @@ export class IngestService {
   /**
    * The connection needs a reconnect: mark it (if the token manager has not already) and tell the athlete
    * once. Serialised per connection; `needsReauthNotifiedAt` records that the athlete was told (cleared when
-   * new tokens are stored), so concurrent runs and later nights do not repeat the message.
+   * new tokens are stored), so concurrent runs and later nights do not repeat the message. Also the token
+   * manager's onNeedsReauth target, so a loss found by the token-renewal job is told too.
    */
+  reportLostAccess(athleteId: string, provider: ProviderId, reason: string, now: Date = this.deps.clock.now()): Promise<void> {
+    return this.flagNeedsReauth(athleteId, provider, reason, now);
+  }
+
   private async flagNeedsReauth(athleteId: string, provider: ProviderId, reason: string, now: Date): Promise<void> {
     let told: string | undefined;
     await this.deps.mutex.withLock(`pc-notice:${provider}:${athleteId}`, async () => {
@@ -623,6 +628,34 @@ export function ingestSummaryForLog(s: IngestSummary): Record<string, number | s
     for (const [k, v] of Object.entries(t)) if (v > 0) out[`${provider}.${k}`] = v;
   }
   return out;
+}
+
+/** Thrown by the job adapter when a connection should be fetched again later. */
+export class IngestIncompleteError extends Error {
+  override readonly name = 'IngestIncompleteError';
+  constructor(readonly result: AthleteIngestResult) {
+    const parts = result.error ? [`${result.error.code}`] : result.providers.filter((p) => !['ok', 'skipped', 'needs_reauth'].includes(p.outcome)).map((p) => `${p.provider}:${p.outcome}${p.error ? ` (${p.error.code})` : ''}`);
+    super(`ingest of ${result.athleteId} incomplete: ${parts.join(', ')}`);
+  }
+}
+
+/**
+ * The jobs/ AthleteIngest port (nightly-ingest.job.ts claims one athlete-day and retries on a rejection):
+ * resolves with the days written when nothing needs another try; rejects with IngestIncompleteError when a
+ * connection failed, was malformed, rate-limited or deferred (the job releases its claim and comes back).
+ * Lost authorization is final for the day: the athlete has been told and only a reconnect helps.
+ */
+export function athleteIngestPort(service: IngestService): {
+  ingestAthlete(athleteId: string, options: { now: Date; date?: string }): Promise<{ days: number; sources: string[] }>;
+} {
+  return {
+    async ingestAthlete(athleteId, options) {
+      const r = await service.ingestAthlete(athleteId, { now: options.now });
+      const retry = r.error !== undefined || r.providers.some((p) => !['ok', 'skipped', 'needs_reauth'].includes(p.outcome));
+      if (retry) throw new IngestIncompleteError(r);
+      return { days: r.providers.reduce((n, p) => n + p.daysWritten, 0), sources: r.providers.filter((p) => p.outcome === 'ok').map((p) => p.provider) };
+    },
+  };
 }
 
 export function createIngestService(deps: IngestDeps): IngestService {

@@ -172,6 +172,39 @@ export function createWearableSources(
   return { sources, tokens };
 }
 
+/**
+ * The jobs/ TokenRenewal port: refresh, ahead of time, every active connection whose access token expires
+ * before `before` (vendors with refresh tokens only; Polar and intervals.icu tokens cannot be renewed).
+ * Each refresh goes through the token manager (single-flight, compare-and-set, invalid_grant → needs-reauth
+ * and its onNeedsReauth callback, which should be the ingest service's reportLostAccess).
+ */
+export function createTokenRenewal(deps: {
+  connections: { listByStatus(status: 'active'): Promise<{ athleteId: string; provider: ProviderId; tokens: TokenSet }[]> };
+  tokens: TokenManager;
+  registry: Pick<ProviderRegistry, 'providers'>;
+}): { renewExpiring(before: Date, now: Date): Promise<{ checked: number; renewed: number; failed: number; needsReauth: number }> } {
+  return {
+    async renewExpiring(before) {
+      const out = { checked: 0, renewed: 0, failed: 0, needsReauth: 0 };
+      for (const c of await deps.connections.listByStatus('active')) {
+        const client = deps.registry.providers[c.provider];
+        const exp = c.tokens.expiresAt;
+        if (!client?.supportsRefresh || !c.tokens.refreshToken || exp === undefined || exp >= before.getTime()) continue;
+        out.checked++;
+        try {
+          // Treat the current access token as spent: the manager refreshes unless someone already did.
+          const next = await deps.tokens.refreshAfterUnauthorized(c.athleteId, c.provider, c.tokens.accessToken);
+          if (next.tokens.accessToken !== c.tokens.accessToken) out.renewed++;
+        } catch (e) {
+          if ((e as { code?: string }).code === 'PROVIDER.NEEDS_REAUTH') out.needsReauth++;
+          else out.failed++;
+        }
+      }
+      return out;
+    },
+  };
+}
+
 export interface OAuthGatewayOptions {
   registry: ProviderRegistry;
   /** OAUTH_STATE_SECRET (≥ 32 characters). */

@@ -4,7 +4,9 @@
  * athletes live in Europe/London, so "today" is 2026-11-22.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { athleteIngestPort, createIngestService, IngestIncompleteError, type IngestService } from '../../../src/core/ingest.use-case.ts';
 import { addDays } from '../../../src/core/local-time.ts';
+import { createTokenRenewal, createWearableSources } from '../../../src/wearables/registry.ts';
 import { ouraReadiness, ouraSleep } from '../../fakes/oura.ts';
 import { intervalsWellness } from '../../fakes/intervals.ts';
 import { whoopRecovery } from '../../fakes/whoop.ts';
@@ -351,5 +353,52 @@ describe('webhook-triggered fetches', () => {
     expect(await cursorOf(a, 'oura')).toBe(TODAY);
     expect(await cursorOf(a, 'whoop')).toBeUndefined();
     expect(w.whoop.server.requests).toHaveLength(0);
+  });
+});
+
+describe('job adapters', () => {
+  it('when the nightly job calls the AthleteIngest port then a clean run resolves with the days, a failed connection rejects for a retry and lost access does not', async () => {
+    w.oura.data.daily_readiness = [ouraReadiness(TODAY, 70)];
+    w.intervals.server.fail({ path: '/api/v1/athlete/', status: 503, times: 2 });
+    const clean = await w.athleteWith('Clean', { oura: w.ouraTokens() });
+    const failing = await w.athleteWith('Failing', { intervals: w.intervalsKey() });
+    const lost = await w.athleteWith('Lost', { polar: { accessToken: 'polar-gone', kind: 'bearer' } });
+    const port = athleteIngestPort(w.service({ backfillDays: 2 }).ingest);
+    const now = w.h.clock.now();
+
+    expect(await port.ingestAthlete(clean, { now, date: TODAY })).toEqual({ days: 1, sources: ['oura'] });
+    const err = await port.ingestAthlete(failing, { now, date: TODAY }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IngestIncompleteError);
+    expect((err as Error).message).toContain('intervals:failed (PROVIDER.UNAVAILABLE)');
+    expect(await port.ingestAthlete(lost, { now, date: TODAY })).toEqual({ days: 0, sources: [] });
+  });
+
+  it('when tokens are renewed ahead of expiry then good grants are refreshed and a dead one is marked and told once through the ingest service', async () => {
+    const soon = Date.now() + 10 * 60_000;
+    const good = { ...w.ouraTokens(), expiresAt: soon };
+    const dead = { ...w.ouraTokens(), expiresAt: soon };
+    w.oura.auth.validRefresh.delete(dead.refreshToken!);
+    const later = { ...w.ouraTokens(), expiresAt: Date.now() + 48 * 3_600_000 };
+    const a = await w.athleteWith('Renewed', { oura: good });
+    const b = await w.athleteWith('Dead grant', { oura: dead });
+    const c = await w.athleteWith('Not yet', { oura: later });
+    let ingest: IngestService | undefined;
+    const { sources, tokens } = createWearableSources(w.registry, w.store, {
+      sleep: async () => {},
+      onNeedsReauth: (athleteId, provider, reason) => ingest!.reportLostAccess(athleteId, provider, reason),
+    });
+    ingest = createIngestService({ ...w.h.deps, sources, ingestOptions: { backfillDays: 2 } });
+    const renewal = createTokenRenewal({ connections: w.h.deps.connections, tokens, registry: w.registry });
+
+    const r = await renewal.renewExpiring(new Date(Date.now() + 3_600_000), new Date());
+
+    expect(r).toMatchObject({ renewed: 1, needsReauth: 1, failed: 0 });
+    expect((await w.h.deps.connections.get(a, 'oura'))?.tokens.accessToken).not.toBe(good.accessToken);
+    expect((await w.h.deps.connections.get(c, 'oura'))?.tokens.accessToken).toBe(later.accessToken);
+    expect((await w.h.deps.connections.get(b, 'oura'))?.status).toBe('needs_reauth');
+    await ingest.ingestAll([a, b, c]);
+    expect(w.h.notifier.events.filter((e) => e.type === 'connection.needs_reauth')).toEqual([
+      { type: 'connection.needs_reauth', athleteId: b, provider: 'oura', reason: expect.any(String) },
+    ]);
   });
 });
