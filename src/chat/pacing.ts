@@ -12,6 +12,8 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
 
 export class KeyedPacer {
   private readonly next = new Map<string, number>();
+  /** Per key: settles when the latest run() for the key has finished (runs for one key go one at a time). */
+  private readonly tails = new Map<string, Promise<void>>();
 
   constructor(
     private readonly intervalMs: number,
@@ -24,6 +26,28 @@ export class KeyedPacer {
     const slot = Math.max(now, this.next.get(key) ?? 0);
     this.next.set(key, slot + this.intervalMs);
     if (slot > now) await this.clock.sleep(slot - now);
+  }
+
+  /**
+   * Run `fn` for `key` once the previous run for `key` has finished and `intervalMs` has passed since it
+   * finished. Unlike wait() (spacing from dispatch), the gap then holds at the platform's end even when the
+   * request was held up on our side — event-loop lag, or an HTTP client that paused its queue after a 429
+   * elsewhere and then released several requests at once. Runs for different keys do not wait for each other.
+   */
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key);
+    let release!: () => void;
+    const tail = new Promise<void>((resolve) => (release = resolve));
+    this.tails.set(key, tail);
+    try {
+      if (prev) await prev;
+      await this.wait(key);
+      return await fn();
+    } finally {
+      this.defer(key, this.clock.now() + this.intervalMs);
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+      release();
+    }
   }
 
   /** Push the next slot for `key` out, e.g. after the platform answered 429 with Retry-After. */

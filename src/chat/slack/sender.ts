@@ -3,7 +3,9 @@
  * WebClient — the real one, pointed at `apiUrl` (tests: the loopback fake).
  *
  * - Pacing: chat.postMessage is spaced ≥ `perChannelIntervalMs` (1.1 s) per channel by a KeyedPacer,
- *   so bursts to one channel queue up locally instead of collecting 429s.
+ *   so bursts to one channel queue up locally instead of collecting 429s. The gap is measured from the end
+ *   of the previous post to the channel (KeyedPacer.run): spacing at dispatch was compressed whenever
+ *   WebClient paused its queue after a 429, which caused more 429s (bench:deliver found the cascade).
  * - 429: WebClient waits Retry-After (pausing its queue) and retries, within `retryConfig` (default: 3
  *   retries, 0.5–5 s backoff). Exhausted retries surface as transient CHAT.RATE_LIMITED.
  * - The chart: uploaded privately with files.getUploadURLExternal → POST upload_url →
@@ -163,15 +165,18 @@ export class SlackSender implements ChatSender {
     const imageFileId = message.image ? await this.uploadImage(message.image, idempotencyKey) : undefined;
     const post = async (fileId: string | undefined) => {
       const { text, blocks } = renderSlackMessage(message, fileId ? { imageFileId: fileId } : {});
-      await this.pacer.wait(channel);
-      return this.client.chat.postMessage({
-        channel,
-        text,
-        blocks,
-        metadata: slackDeliveryMetadata(idempotencyKey),
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      // Spaced from when the previous post to this channel finished, not when it was dispatched: after a 429
+      // WebClient pauses every request for Retry-After and then lets the held ones go at once.
+      return this.pacer.run(channel, () =>
+        this.client.chat.postMessage({
+          channel,
+          text,
+          blocks,
+          metadata: slackDeliveryMetadata(idempotencyKey),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
     };
     let res;
     try {
