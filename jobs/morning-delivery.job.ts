@@ -118,42 +118,62 @@ export function morningDeliveryJob(deps: MorningDeliveryDeps): MorningDeliveryJo
     }
   }
 
-  /** Deliver every channel of these prescriptions. Per athlete-day: done, or when to try again. */
+  /**
+   * Deliver every channel of these prescriptions. Per athlete-day: done, or when to try again.
+   *
+   * DMs go out `concurrency` at a time (each to its own conversation); each shared channel (a team's
+   * summary lines) is fed by one worker, in order. Platforms pace posts per channel (Slack ~1/s): feeding
+   * one channel from several workers only queues them inside the sender, and a delivery waiting in that
+   * queue holds its lease — long waits would let the lease expire and another instance take the key over.
+   */
   async function deliverAll(rxs: PrescriptionRecord[], now: Date, ctx: JobContext, c: Counters): Promise<Map<string, 'done' | number>> {
     const out = new Map<string, 'done' | number>();
     if (rxs.length === 0) return out;
     const directory = await contacts.contacts([...new Set(rxs.map((r) => r.athleteId))]);
-    const queue = [...rxs];
-    const worker = async () => {
-      for (let rx = queue.shift(); rx; rx = queue.shift()) {
-        const k = keyOf(rx.athleteId, rx.date);
-        if (ctx.signal.aborted) {
-          out.set(k, now.getTime()); // left for the next run
-          continue;
-        }
-        const contact = directory.get(rx.athleteId);
-        if (!contact || contact.recipients.length === 0) {
-          c.unreachable += 1;
-          out.set(k, 'done');
-          continue;
-        }
-        let retryAt = 0;
-        for (const r of contact.recipients) {
-          try {
-            const o = await deliverOne(rx, contact, r, c, ctx.logger);
-            if (o === 'failed_transient') retryAt = Math.max(retryAt, now.getTime() + retryMs);
-            // another instance holds the key: look again after a minute (its lease may expire if it died)
-            if (o === 'in_progress') retryAt = Math.max(retryAt, now.getTime() + 60_000);
-          } catch (err) {
-            // e.g. RECORD.BUSY while recording: the outbox key protects the message; try again later
-            ctx.logger.warn({ err, athleteId: rx.athleteId, date: rx.date, channel: r.channel }, 'morning delivery step failed; will retry');
-            retryAt = Math.max(retryAt, now.getTime() + retryMs);
-          }
-        }
-        out.set(k, retryAt > 0 ? retryAt : 'done');
+    const retryAt = new Map<string, number>();
+    const later = (k: string, at: number) => retryAt.set(k, Math.max(retryAt.get(k) ?? 0, at));
+    const attempt = async (rx: PrescriptionRecord, contact: AthleteContact, r: Recipient) => {
+      const k = keyOf(rx.athleteId, rx.date);
+      if (ctx.signal.aborted) return later(k, now.getTime()); // left for the next run
+      try {
+        const o = await deliverOne(rx, contact, r, c, ctx.logger);
+        if (o === 'failed_transient') later(k, now.getTime() + retryMs);
+        // another instance holds the key: look again after a minute (its lease expires if it died)
+        if (o === 'in_progress') later(k, now.getTime() + 60_000);
+      } catch (err) {
+        // e.g. RECORD.BUSY while recording: the outbox key protects the message; try again later
+        ctx.logger.warn({ err, athleteId: rx.athleteId, date: rx.date, channel: r.channel }, 'morning delivery step failed; will retry');
+        later(k, now.getTime() + retryMs);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, rxs.length) }, worker));
+    const dms: { rx: PrescriptionRecord; contact: AthleteContact; r: Recipient }[] = [];
+    const shared = new Map<string, { rx: PrescriptionRecord; contact: AthleteContact; r: Recipient }[]>();
+    for (const rx of rxs) {
+      const contact = directory.get(rx.athleteId);
+      if (!contact || contact.recipients.length === 0) {
+        c.unreachable += 1;
+        continue;
+      }
+      for (const r of contact.recipients) {
+        if (r.audience === 'athlete') dms.push({ rx, contact, r });
+        else {
+          const lane = `${r.target.platform}:${r.target.kind === 'channel' ? r.target.channelId : r.target.userId}`;
+          shared.set(lane, [...(shared.get(lane) ?? []), { rx, contact, r }]);
+        }
+      }
+    }
+    const drain = async (queue: { rx: PrescriptionRecord; contact: AthleteContact; r: Recipient }[]) => {
+      for (let item = queue.shift(); item; item = queue.shift()) await attempt(item.rx, item.contact, item.r);
+    };
+    await Promise.all([
+      ...Array.from({ length: Math.min(concurrency, dms.length) }, () => drain(dms)),
+      ...[...shared.values()].map((lane) => drain(lane)),
+    ]);
+    for (const rx of rxs) {
+      const k = keyOf(rx.athleteId, rx.date);
+      const at = retryAt.get(k);
+      out.set(k, at !== undefined ? at : 'done');
+    }
     return out;
   }
 
