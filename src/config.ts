@@ -84,6 +84,7 @@ export const envSchema = z.object({
   POLAR_CLIENT_ID: optionalString,
   POLAR_CLIENT_SECRET: optionalString,
   POLAR_API_BASE_URL: optionalUrl,
+  POLAR_WEBHOOK_SECRET: optionalString,
 
   // Local mode
   CONSOLE_CHAT: bool(true),
@@ -122,6 +123,7 @@ const SECRET_KEYS = [
   'WHOOP_CLIENT_SECRET',
   'INTERVALS_CLIENT_SECRET',
   'POLAR_CLIENT_SECRET',
+  'POLAR_WEBHOOK_SECRET',
 ] as const satisfies readonly (keyof Env)[];
 
 type Problem = string;

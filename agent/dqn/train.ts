@@ -52,7 +52,7 @@ export interface TrainConfig {
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   seed: 1,
-  episodes: 120,
+  episodes: 90,
   athletesPerEpisode: 64,
   seasonDays: 168,
   warmupDays: 42,
@@ -67,12 +67,12 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   epsilonEnd: 0.05,
   epsilonDecayFraction: 0.5,
   tau: 0.01,
-  evalEvery: 10,
+  evalEvery: 5,
   evalAthletes: 64,
-  patience: 5,
+  patience: 6,
   goalKnownShare: 0.5,
   validationSeed: 900_001,
-  reward: { perfWeight: 1, hazardWeight: 5, eventPenalty: 0 },
+  reward: { perfWeight: 1.5, hazardWeight: 5, eventPenalty: 0 },
 };
 
 export interface EvalSummary {
