@@ -20,6 +20,8 @@ export interface JobStats {
   lastError?: string;
   lastSummary?: JobSummary;
   lastDurationMs?: number;
+  /** Wall time spent in runs, summed (reports, the demo's profile). */
+  totalMs: number;
 }
 
 export interface SchedulerOptions {
@@ -49,7 +51,7 @@ export class Scheduler {
       names.add(job.name);
       const v = validateDetailed(job.schedule);
       if (!v.valid) throw new Error(`job "${job.name}": invalid cron "${job.schedule}": ${v.errors.map((e) => e.message).join('; ')}`);
-      this.stats.set(job.name, { runs: 0, failures: 0, skippedOverlap: 0 });
+      this.stats.set(job.name, { runs: 0, failures: 0, skippedOverlap: 0, totalMs: 0 });
     }
     this.jobs = [...options.jobs];
     this.log = options.logger.child({ component: 'scheduler' });
@@ -134,6 +136,7 @@ export class Scheduler {
         stats.runs += 1;
         stats.lastRunAt = now;
         stats.lastDurationMs = ms;
+        stats.totalMs += ms;
         if (summary) stats.lastSummary = summary;
         this.options.onRun?.(job.name, 'ok', ms);
         if (summary && Object.keys(summary).length) logger.info({ ...summary, ms: Math.round(ms) }, `${job.name} done`);
@@ -141,6 +144,7 @@ export class Scheduler {
         const ms = performance.now() - started;
         stats.runs += 1;
         stats.failures += 1;
+        stats.totalMs += ms;
         stats.lastError = (err as Error)?.message ?? String(err);
         this.options.onRun?.(job.name, 'failed', ms);
         logger.error({ err }, `${job.name} failed`);

@@ -42,6 +42,7 @@ import { ConsoleRepl } from './chat/console/repl.ts';
 import { ConsoleSender } from './chat/console/sender.ts';
 import { DiscordInteractions } from './chat/discord/interactions.ts';
 import { DiscordSender } from './chat/discord/sender.ts';
+import { InMemoryDeliveryLeases } from './chat/memory.ts';
 import { Outbox, type OutboxOptions } from './chat/outbox.ts';
 import type { ChatSender } from './chat/ports.ts';
 import { SlackSender } from './chat/slack/sender.ts';
@@ -56,6 +57,8 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
 import { createRepositories, registerModels } from './db/index.ts';
 import { LeaseRepository } from './db/lease.repository.ts';
 import { createMetricsRegistry, startHttpServer, type RunningHttpServer } from './http/server.ts';
+import { InProcessMutex } from './local/in-process-mutex.ts';
+import { createMemoryRepositories } from './local/memory-store.ts';
 import { DEFAULT_SIMULATION, Simulation, type SimulationOptions } from './local/simulation.ts';
 import type { Logger } from './logger.ts';
 import { readVersion } from './version.ts';
@@ -95,11 +98,23 @@ export interface ServiceOptions {
   http?: boolean;
   /** Policy spec instead of the stored/shipped model (e.g. 'hrv' in tests). */
   policy?: string;
+  /**
+   * This process is the database's only user (the demo's fresh embedded database): record locks,
+   * delivery leases and job claims are kept in memory instead of the leases collection, which the
+   * embedded FerretDB scans on every lookup (see src/local/in-process-mutex.ts). Never with a shared database.
+   */
+  singleProcess?: boolean;
+  /**
+   * 'memory': no database at all — every repository in memory (src/local/memory-store.ts). The demo's
+   * fast path; nothing survives the process. Default 'database'.
+   */
+  store?: 'database' | 'memory';
 }
 
 export interface Service {
   config: Config;
-  connection: Connection;
+  /** Absent with the in-memory store. */
+  connection: Connection | undefined;
   http: RunningHttpServer | undefined;
   tf: TfRuntime;
   embedded?: EmbeddedDatabase;
@@ -186,17 +201,22 @@ export async function startService(config: Config, logger: Logger, options: Serv
     logger.debug({ config: describeConfig(config) }, 'configuration');
 
     // --- database ---------------------------------------------------------------------------------
+    const memoryStore = options.store === 'memory';
     let embedded: EmbeddedDatabase | undefined;
     let uri = config.MONGODB_URI;
-    if (!uri) {
-      embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb'), cacheDir: config.cacheDir, logger: logger.child({ component: 'ferretdb' }) });
-      cleanups.push({ name: 'embedded database', run: () => embedded!.stop() });
-      uri = embedded.uri;
+    let connection: Connection | undefined;
+    if (!memoryStore) {
+      if (!uri) {
+        embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb'), cacheDir: config.cacheDir, logger: logger.child({ component: 'ferretdb' }) });
+        cleanups.push({ name: 'embedded database', run: () => embedded!.stop() });
+        uri = embedded.uri;
+      }
+      const conn = await connectDatabase({ uri: uri!, dbName: config.MONGODB_DB_NAME, logger });
+      connection = conn;
+      cleanups.push({ name: 'database connection', run: () => conn.close() });
+      registerModels(conn);
+      await ensureIndexes(conn, logger);
     }
-    const connection = await connectDatabase({ uri, dbName: config.MONGODB_DB_NAME, logger });
-    cleanups.push({ name: 'database connection', run: () => connection.close() });
-    registerModels(connection);
-    await ensureIndexes(connection, logger);
 
     // --- TF.js and the policy ---------------------------------------------------------------------
     const tf = await initTf(config.TF_BACKEND);
@@ -207,7 +227,12 @@ export async function startService(config: Config, logger: Logger, options: Serv
       cipherKey = randomBytes(32).toString('base64');
       logger.info({ component: 'crypto' }, 'TOKEN_ENCRYPTION_KEY is not set: using a throw-away key for this run (no wearable provider can be connected)');
     }
-    const repos = createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }) });
+    const repos: Repositories = connection ? createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }) }) : createMemoryRepositories(randomUUID);
+    if (options.singleProcess && connection) {
+      if (!embedded) throw new Error('singleProcess needs the embedded database (nobody else may use it)');
+      repos.mutex = new InProcessMutex();
+    }
+    const leases = options.singleProcess || !connection ? new InMemoryDeliveryLeases() : new LeaseRepository(connection);
 
     const twinCache = new Map<string, AthleteParams>();
     const twinParamsFor = (athleteId: string) => twinCache.get(athleteId);
@@ -264,7 +289,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
         logger,
         metrics,
         health: async () => {
-          const db = await pingDatabase(connection);
+          const db = connection ? await pingDatabase(connection) : { ok: true, store: 'memory' };
           return {
             status: db.ok ? 'ok' : 'degraded',
             version,
@@ -308,7 +333,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
         );
     }
     const platforms = (['discord', 'slack', 'console'] as Platform[]).filter((p) => senders.some((s) => s.platform === p));
-    const outbox = new Outbox({ leases: new LeaseRepository(connection), senders, logger, ...(options.outbox ?? {}) });
+    const outbox = new Outbox({ leases, senders, logger, ...(options.outbox ?? {}) });
     let simulation: Simulation | undefined;
     const schedules = new SharedSchedules(repositorySchedules(repos), options.schedulesTtlMs ?? 5 * 60_000);
     const contacts = repositoryContacts(repos, { platforms });
@@ -383,7 +408,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       facts: repositoryDayFacts(repos),
       history: repositoryHistory(repos),
       twin: twinUpdater,
-      claims: new LeaseRepository(connection),
+      claims: leases,
       owner: outbox.owner,
       retrain:
         options.retrain === false
@@ -479,7 +504,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       void sched.runNow('nightly-ingest').then(() => sched.runNow('morning-delivery'));
     }
 
-    const dbWhere = embedded ? `embedded FerretDB at ${embedded.uri} (data in ${path.join(config.dataDir, 'ferretdb')})` : safeUri(uri);
+    const dbWhere = memoryStore ? 'in memory (nothing is kept)' : embedded ? `embedded FerretDB at ${embedded.uri} (data in ${path.join(config.dataDir, 'ferretdb')})` : safeUri(uri!);
     const chat = [
       ...platforms.map((p) => (p === 'console' ? 'console (this terminal)' : p)),
       ...(repl ? ['REPL as coach'] : []),
