@@ -35,6 +35,7 @@ import {
   type MessageDelivery,
   type RetrainBudget,
   type ServiceJobs,
+  type TokenRenewal,
 } from '../jobs/index.ts';
 import type { AthleteParams } from '../twin/index.ts';
 import { createChartRenderer } from './chat/chart-renderer.ts';
@@ -51,18 +52,28 @@ import { agentDecisionEngine } from './core/agent-engine.ts';
 import type { ChatMessage, CommandInput, Platform } from './core/chat.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { CalibratingTwinUpdater, createUseCases, TokenCipher, type UseCases } from './core/index.ts';
-import type { CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
+import { createConnectFlow, type ConnectFlow } from './core/connect-flow.use-case.ts';
+import { athleteIngestPort, createIngestService, type IngestService } from './core/ingest.use-case.ts';
+import type { ProviderId } from './core/metrics.ts';
+import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
 import { connectDatabase, ensureIndexes, pingDatabase, safeUri, type Connection } from './db/connection.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
 import { createRepositories, registerModels } from './db/index.ts';
 import { LeaseRepository } from './db/lease.repository.ts';
-import { createMetricsRegistry, startHttpServer, type RunningHttpServer } from './http/server.ts';
+import { MongoNonceStore } from './db/oauth-nonce.repository.ts';
+import { oauthRoutes } from './http/oauth.routes.ts';
+import { createMetricsRegistry, startHttpServer, type Route, type RunningHttpServer } from './http/server.ts';
+import { webhookRoutes } from './http/webhooks.routes.ts';
 import { InProcessMutex } from './local/in-process-mutex.ts';
 import { createMemoryRepositories } from './local/memory-store.ts';
 import { DEFAULT_SIMULATION, Simulation, type SimulationOptions } from './local/simulation.ts';
 import type { Logger } from './logger.ts';
 import { readVersion } from './version.ts';
 import { mergeSourceDays } from './wearables/merge.ts';
+import { buildProviders, createOAuthGateway, createWearableSources } from './wearables/registry.ts';
+
+/** Provider tokens are refreshed when they expire within this window (the hourly renewals job). */
+const RENEW_WINDOW_MS = 2 * 3_600_000;
 
 /** Version of the privacy notice athletes agree to in /register. */
 export const CONSENT_VERSION = '2026-11';
@@ -227,7 +238,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       cipherKey = randomBytes(32).toString('base64');
       logger.info({ component: 'crypto' }, 'TOKEN_ENCRYPTION_KEY is not set: using a throw-away key for this run (no wearable provider can be connected)');
     }
-    const repos: Repositories = connection ? createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }) }) : createMemoryRepositories(randomUUID);
+    const dbRepos = connection ? createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }) }) : undefined;
+    const repos: Repositories = dbRepos ?? createMemoryRepositories(randomUUID);
     if (options.singleProcess && connection) {
       if (!embedded) throw new Error('singleProcess needs the embedded database (nobody else may use it)');
       repos.mutex = new InProcessMutex();
@@ -274,7 +286,56 @@ export async function startService(config: Config, logger: Logger, options: Serv
     // --- use cases --------------------------------------------------------------------------------
     const notifier = new EventNotifier(logger.child({ component: 'events' }));
     const twinUpdater = new CalibratingTwinUpdater();
-    const core = createUseCases({ ...repos, clock, newId: randomUUID, engine, twin: twinUpdater, notifier, mergeDays: mergeSourceDays, logger: logger.child({ component: 'core' }) });
+    const coreDeps: CoreDeps = { ...repos, clock, newId: randomUUID, engine, twin: twinUpdater, notifier, mergeDays: mergeSourceDays, logger: logger.child({ component: 'core' }) };
+    const core = createUseCases(coreDeps);
+
+    // --- wearables: provider clients, token manager, ingest service, connect flow, OAuth + webhook routes --
+    let ingestService: IngestService | undefined;
+    let connectFlow: ConnectFlow | undefined;
+    let tokenRenewal: TokenRenewal | undefined;
+    const wearableRoutes: Route[] = [];
+    if (connection && dbRepos) {
+      const registry = buildProviders(config);
+      const lostAccess = (athleteId: string, provider: ProviderId, reason: string) => void ingestService?.reportLostAccess(athleteId, provider, reason).catch(() => undefined);
+      const { sources } = createWearableSources(registry, dbRepos.connectionStore, { onNeedsReauth: lostAccess });
+      const service = createIngestService({ ...coreDeps, sources });
+      ingestService = service;
+      // A second token manager whose skew is the renewal window: the hourly job refreshes ahead of expiry.
+      const renewer = createWearableSources(registry, dbRepos.connectionStore, { refreshSkewMs: RENEW_WINDOW_MS, onNeedsReauth: lostAccess }).tokens;
+      tokenRenewal = {
+        async renewExpiring(before) {
+          const due = (await repos.connections.listByStatus('active')).filter((c) => registry.providers[c.provider] && c.tokens.refreshToken && c.tokens.expiresAt !== undefined && c.tokens.expiresAt < before.getTime());
+          const r = { checked: due.length, renewed: 0, failed: 0, needsReauth: 0 };
+          for (const c of due) {
+            try {
+              await renewer.getConnection(c.athleteId, c.provider);
+              r.renewed += 1;
+            } catch (err) {
+              const now = await repos.connections.get(c.athleteId, c.provider);
+              if (now?.status === 'needs_reauth') r.needsReauth += 1;
+              else r.failed += 1;
+              logger.warn({ component: 'renewals', provider: c.provider, athleteId: c.athleteId, err: (err as Error).message }, 'token renewal failed');
+            }
+          }
+          return r;
+        },
+      };
+      if (config.OAUTH_STATE_SECRET && config.PUBLIC_BASE_URL) {
+        const nonceStore = new MongoNonceStore(connection);
+        await ensureIndexes(connection);
+        const oauth = createOAuthGateway({ registry, stateSecret: config.OAUTH_STATE_SECRET, publicBaseUrl: config.PUBLIC_BASE_URL, nonceStore, logger });
+        connectFlow = createConnectFlow({ ...coreDeps, oauth, onConnected: (athleteId, provider) => service.enqueue(athleteId, [provider]) });
+        wearableRoutes.push(...oauthRoutes({ flow: connectFlow, providers: registry.oauthProviders, logger }));
+      }
+      wearableRoutes.push(
+        ...webhookRoutes({
+          ingest: service,
+          logger,
+          ...(config.OURA_CLIENT_SECRET ? { oura: { clientSecret: config.OURA_CLIENT_SECRET, ...(config.OURA_WEBHOOK_VERIFICATION_TOKEN ? { verificationToken: config.OURA_WEBHOOK_VERIFICATION_TOKEN } : {}) } } : {}),
+          ...(config.WHOOP_CLIENT_SECRET ? { whoop: { clientSecret: config.WHOOP_CLIENT_SECRET } } : {}),
+        }),
+      );
+    }
 
     // --- HTTP -------------------------------------------------------------------------------------
     const metrics = createMetricsRegistry();
@@ -288,6 +349,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
         port: config.HTTP_PORT,
         logger,
         metrics,
+        routes: wearableRoutes,
         health: async () => {
           const db = connection ? await pingDatabase(connection) : { ok: true, store: 'memory' };
           return {
@@ -343,7 +405,15 @@ export async function startService(config: Config, logger: Logger, options: Serv
     const charts = createChartRenderer();
     const dispatcher = new CommandDispatcher({
       registry: createRegistry(),
-      deps: { core, clock, charts, confirm: new ConfirmTokens(config.OAUTH_STATE_SECRET), consentVersion: CONSENT_VERSION, defaultTimezone: config.DEFAULT_TIMEZONE },
+      deps: {
+        core,
+        clock,
+        charts,
+        confirm: new ConfirmTokens(config.OAUTH_STATE_SECRET),
+        consentVersion: CONSENT_VERSION,
+        defaultTimezone: config.DEFAULT_TIMEZONE,
+        ...(connectFlow ? { connectLinks: { authorizeUrl: connectFlow.authorizeUrl } } : {}),
+      },
       logger,
     });
     /** Commands may notify other people (an override tells the athlete): delivered to their DM. */
@@ -383,10 +453,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
     // --- jobs ---------------------------------------------------------------------------------------
     const sim = simulation;
+    const wearables = options.wearablesIngest ?? (ingestService ? athleteIngestPort(ingestService) : undefined);
     const ingest: AthleteIngest = {
       async ingestAthlete(athleteId, opts) {
         if (sim?.isSimulated(athleteId)) return sim.ingest.ingestAthlete(athleteId, opts);
-        if (options.wearablesIngest) return options.wearablesIngest.ingestAthlete(athleteId, opts);
+        if (wearables) return wearables.ingestAthlete(athleteId, opts);
         return { days: 0 };
       },
     };
@@ -423,6 +494,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
               ...(options.retrain ? { budget: options.retrain } : {}),
               onActivated: async ({ file }) => swapPolicy(await loadPolicy('dqn', { backend: config.TF_BACKEND, model: file }), `retrained model ${file.name}@${file.version}`),
             },
+      ...(tokenRenewal ? { tokens: tokenRenewal } : {}),
       onCalibrated: (athleteId, params) => {
         if (isAthleteParams(params)) twinCache.set(athleteId, params);
       },
@@ -495,6 +567,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       run: async () => {
         const n = await delivery.drain(30_000);
         if (n > 0) logger.info({ deliveries: n }, 'in-flight deliveries finished');
+        if (ingestService) await Promise.race([ingestService.idle(), new Promise((r) => setTimeout(r, 30_000).unref())]);
       },
     });
     cleanups.push({ name: 'scheduler', run: () => sched.stop() });
