@@ -1,7 +1,20 @@
+import type { Platform } from '../src/core/chat.ts';
+import { fail } from '../src/core/error-codes.ts';
 import { presentTeamBoard } from '../src/core/presenters/index.ts';
+import { isAppError } from '../src/errors.ts';
 import { dateOption, hiddenTeamOption } from './shared-options.ts';
 import { done, resolveTeam, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import type { CommandDefinition, CommandDeps } from './types.ts';
+
+/** The team bound to a channel, or null. */
+async function channelTeam(deps: CommandDeps, platform: Platform, workspaceId: string, channelId: string): Promise<{ id: string } | null> {
+  try {
+    return await deps.core.findTeamByChannel(platform, workspaceId, channelId);
+  } catch (err) {
+    if (isAppError(err) && err.code === 'TEAM.NOT_FOUND') return null;
+    throw err;
+  }
+}
 
 export const teamCommand: CommandDefinition = {
   name: 'team',
@@ -22,6 +35,10 @@ export const teamCommand: CommandDefinition = {
   async handler(ctx, deps) {
     if (ctx.subcommand === 'create') {
       const { platform, platformUserId, workspaceId, channelId, displayName } = ctx.input;
+      // A taken channel is refused before anything is stored: a newcomer would otherwise be registered for nothing.
+      // (createTeam still checks atomically, for two creates racing.)
+      if (workspaceId && channelId && (await channelTeam(deps, platform, workspaceId, channelId)))
+        throw fail('TEAM.CHANNEL_TAKEN', 'This channel already belongs to another team. Use a different channel, or join that team.');
       // Coaches need no athlete profile: creating a team registers the person when they are new.
       const actor = ctx.actor ?? (await deps.core.registerPerson({ platform, platformUserId, displayName: displayName ?? platformUserId }, deps.defaultTimezone)).actor;
       const team = await deps.core.createTeam(actor, {
