@@ -146,9 +146,11 @@ function teamLine(i: number): ChatMessage {
 
 const isWinner = (o: DeliveryOutcome) => o.status === 'sent' || o.status === 'fallback' || o.status === 'failed';
 
-export async function runDeliverBench(conn: Connection, opts: DeliverBenchOptions): Promise<DeliverBenchResult> {
+/** `conn` is needed for `leases: 'db'` only. */
+export async function runDeliverBench(conn: Connection | undefined, opts: DeliverBenchOptions): Promise<DeliverBenchResult> {
   const { logger } = opts;
-  registerLeaseModel(conn);
+  if (opts.leases === 'db' && !conn) throw new Error('runDeliverBench: leases "db" needs a database connection');
+  if (conn) registerLeaseModel(conn);
   const discordUsers = Array.from({ length: opts.discordMessages }, (_, i) => String(400_000_000_000_000_000n + BigInt(i)));
   const closed = discordUsers.filter((_, i) => opts.closedDmShare > 0 && i % Math.round(1 / opts.closedDmShare) === 0);
   const slackChannels = Array.from({ length: opts.slackChannels }, (_, i) => `C0BENCH${String(i).padStart(3, '0')}`);
@@ -159,7 +161,7 @@ export async function runDeliverBench(conn: Connection, opts: DeliverBenchOption
   const discordSender = new DiscordSender({ token: discord.token, apiBaseUrl: discord.apiUrl, teamChannelId: DISCORD_TEAM, logger });
   const slackSender = new SlackSender({ token: slack.token, apiUrl: slack.apiUrl, logger });
   const senders = [discordSender, slackSender];
-  const leases: DeliveryLeases = opts.leases === 'db' ? new LeaseRepository(conn) : new InMemoryDeliveryLeases();
+  const leases: DeliveryLeases = opts.leases === 'db' ? new LeaseRepository(conn!) : new InMemoryDeliveryLeases();
   const outboxA = new Outbox({ leases, senders, logger, owner: 'bench-a', status: new InMemoryDeliveryStatus() });
   const outboxB = new Outbox({ leases, senders, logger, owner: 'bench-b', status: new InMemoryDeliveryStatus() });
 
@@ -257,7 +259,7 @@ export async function runDeliverBench(conn: Connection, opts: DeliverBenchOption
   s.limit = `${opts.slackChannels} channels × 1 msg/s = ${opts.slackChannels} msgs/s (sender paces 1.1 s → ${(opts.slackChannels / 1.1).toFixed(1)}/s)`;
   s.achieved = `${((s.sent + s.fallback) / (s.wallMs / 1000)).toFixed(2)} messages/s (floor ${Math.ceil(opts.slackMessages / opts.slackChannels)} s at the limit)`;
 
-  const leaseDocs = opts.leases === 'db' ? await conn.model('Lease').countDocuments({ key: { $regex: `^rx_${runId}_` } }) : 0;
+  const leaseDocs = opts.leases === 'db' ? await conn!.model('Lease').countDocuments({ key: { $regex: `^rx_${runId}_` } }) : 0;
   discordSender.close();
   await Promise.all([discord.stop(), slack.stop()]);
   return { ...stats, wallMs, leaseDocs };
