@@ -13,8 +13,11 @@
  * Transport knobs are shortened through the clients' injectable options (timeout 400 ms, backoff 20–200 ms);
  * Retry-After is honoured as sent (1 s).
  *
- * Storage: in-memory ports by default (tests/bench/memory-core.ts explains why not the embedded FerretDB);
- * `--db` stores daily metrics on the database (embedded FerretDB or MONGODB_URI) by _id.
+ * Storage: the in-memory repositories of src/local/memory-store.ts by default — on the embedded FerretDB
+ * (SQLite) only `{_id}` filters reach an index and LeaseMutex reads the whole `leases` collection per lock,
+ * so at 1,000 athletes × 4 providers the database, not the vendors, would be the benchmark. `--db` stores the
+ * daily metrics (read and written by _id) on the database (embedded FerretDB or MONGODB_URI) and prints
+ * their latency; the rest stays in memory.
  *
  * Options: --athletes 1000 --days 7 --concurrency 16 --passes 3 --seed 20261122 --db
  */
@@ -24,7 +27,8 @@ import { addDays } from '../src/core/local-time.ts';
 import { createIngestService, type AthleteIngestResult, type IngestSummary } from '../src/core/ingest.use-case.ts';
 import type { ProviderId } from '../src/core/metrics.ts';
 import type { DailyMetricsRepository } from '../src/core/ports.ts';
-import type { AthleteProfile, TokenSet } from '../src/core/types.ts';
+import type { CoreEvent } from '../src/core/ports.ts';
+import type { TokenSet } from '../src/core/types.ts';
 import { MongoDailyMetricsRepository } from '../src/db/daily-metrics.repository.ts';
 import { registerModels } from '../src/db/models.ts';
 import { createLogger } from '../src/logger.ts';
@@ -38,7 +42,7 @@ import { POLAR_CLIENT, PolarFake, polarExercise, polarNight, polarRecharge } fro
 import { WHOOP_CLIENT, WhoopFake, whoopCycle, whoopRecovery, whoopSleep, whoopWorkout } from '../tests/fakes/whoop.ts';
 import { CountingLogSink, openBenchDatabase, percentile, pool } from '../tests/bench/bench-db.ts';
 import { FaultProxy, NIGHTLY_FAULTS, type FaultRates } from '../tests/bench/fault-proxy.ts';
-import { CountingNotifier, MemoryAthletes, MemoryConnections, MemoryDailyMetrics, MemoryMutex, partialCoreDeps } from '../tests/bench/memory-core.ts';
+import { createMemoryRepositories } from '../src/local/memory-store.ts';
 import { machineFacts } from './machine.ts';
 
 type Vendor = 'oura' | 'whoop' | 'intervals' | 'polar';
@@ -163,21 +167,17 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
 
   // Athletes and their connections (as after /connect): tokens in the token store and the connection rows.
   const clock = { now: () => new Date(NOW) };
-  const athletes = new MemoryAthletes();
-  const connections = new MemoryConnections(() => new Date(NOW));
+  const repos = createMemoryRepositories(() => `id-${Math.random().toString(36).slice(2)}`);
+  const dailyMetrics = opts.dailyMetrics ?? repos.dailyMetrics;
   const store = new InMemoryConnectionStore();
-  const dailyMetrics = opts.dailyMetrics ?? new MemoryDailyMetrics();
   const ids: string[] = [];
   const expiresAt = Date.now() + 7 * 86_400_000;
+  const at = new Date(NOW);
   for (let i = 0; i < opts.athletes; i++) {
     const id = `athlete-${String(i).padStart(4, '0')}`;
     ids.push(id);
-    const at = new Date(NOW);
-    const profile: AthleteProfile = {
-      id, sport: 'running', level: 'trained', morningTime: '07:00', status: 'active', consent: { givenAt: at, version: '2026-11' }, simulated: false,
-      createdAt: at, updatedAt: at, displayName: `Athlete ${i}`, timezone: 'Europe/London', dmsEnabled: true,
-    };
-    athletes.add(profile);
+    await repos.persons.insert({ id, displayName: `Athlete ${i}`, timezone: 'Europe/London', dmsEnabled: true, createdAt: at, updatedAt: at });
+    await repos.athletes.insert({ id, sport: 'running', level: 'trained', morningTime: '07:00', status: 'active', consent: { givenAt: at, version: '2026-11' }, simulated: false, createdAt: at, updatedAt: at });
     const bearerOf = (m: { access_token: string; refresh_token?: string }): TokenSet => ({ accessToken: m.access_token, kind: 'bearer', expiresAt, ...(m.refresh_token ? { refreshToken: m.refresh_token } : {}) });
     const apiKey = `k3y-bench-${i}`; // each athlete's own intervals.icu key
     intervals.apiKeys.add(apiKey);
@@ -189,29 +189,30 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
     };
     for (const p of PROVIDER_IDS) {
       await store.upsert(id, p, tokens[p]);
-      await connections.upsertTokens(id, p, tokens[p]);
+      await repos.connections.upsertTokens(id, p, tokens[p]);
     }
   }
 
   const sink = opts.logSink ?? new CountingLogSink();
   const logger = createLogger({ level: 'warn', destination: sink });
-  const notifier = new CountingNotifier();
+  const events: CoreEvent[] = [];
   const { sources } = createWearableSources(registry, store, { sleep: countedSleep });
-  const deps = partialCoreDeps({
-    athletes: athletes as never,
-    connections,
+  const unused = (what: string) => () => {
+    throw new Error(`bench:ingest does not provide ${what}`);
+  };
+  const ingest = createIngestService({
+    ...repos,
     dailyMetrics,
-    mutex: new MemoryMutex(),
     clock,
-    notifier,
-    mergeDays: mergeSourceDays,
     newId: () => `id-${Math.random().toString(36).slice(2)}`,
+    engine: { decide: unused('a decision engine') },
+    twin: { update: unused('a twin updater') },
+    notifier: { publish: async (e) => void events.push(e) },
+    mergeDays: mergeSourceDays,
     logger,
-  });
-  const ingest = createIngestService(Object.assign(Object.create(deps) as typeof deps, {
     sources,
     ingestOptions: { backfillDays: opts.days, windowDays: 30, overlapDays: 2, concurrency: opts.concurrency, maxRetryWaitMs: 30_000, defaultRetryAfterMs: 2_000 },
-  }));
+  });
 
   let crashes = 0;
   const onUnhandled = () => {
@@ -292,22 +293,17 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
     };
   }
 
+  // What the store holds (read back by _id, which every store answers from an index).
   let athleteDaysStored = 0;
   let sourceDaysStored = 0;
-  if (dailyMetrics instanceof MemoryDailyMetrics) {
-    athleteDaysStored = dailyMetrics.rows.size;
-    for (const r of dailyMetrics.rows.values()) sourceDaysStored += r.sources.length;
-  } else {
-    // listRange leaves the per-source days out; read them back one athlete-day at a time (by _id).
-    for (const id of ids)
-      for (let d = 0; d < opts.days; d++) {
-        const rec = await dailyMetrics.get(id, addDays(TODAY, -d));
-        if (rec) {
-          athleteDaysStored += 1;
-          sourceDaysStored += rec.sources.length;
-        }
+  for (const id of ids)
+    for (let d = 0; d < opts.days; d++) {
+      const rec = await dailyMetrics.get(id, addDays(TODAY, -d));
+      if (rec) {
+        athleteDaysStored += 1;
+        sourceDaysStored += rec.sources.length;
       }
-  }
+    }
 
   await Promise.all([...Object.values(proxies).map((x) => x.stop()), oura.close(), whoop.close(), intervals.close(), polar.close()]);
   return {
@@ -323,7 +319,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
     athleteDaysStored,
     sourceDaysStored,
     wallMs,
-    needsReauthEvents: notifier.events.filter((e) => e.type === 'connection.needs_reauth').length,
+    needsReauthEvents: events.filter((e) => e.type === 'connection.needs_reauth').length,
   };
 }
 
@@ -377,7 +373,7 @@ async function main(): Promise<void> {
     };
   }
   const f = opts.faults;
-  console.log(`# bench:ingest — ${machineFacts({ store: db ? `daily metrics on ${db.kind}, the rest in memory` : 'in-memory ports' })}`);
+  console.log(`# bench:ingest — ${machineFacts({ store: db ? `daily metrics on ${db.kind}, the rest in memory` : 'in-memory repositories (src/local/memory-store.ts)' })}`);
   console.log(
     `${opts.athletes} athletes × 4 providers (oura, whoop, intervals, polar), first sync of ${opts.days} days, ${opts.concurrency} athletes at a time, seed ${opts.seed}\n` +
       `faults on data GETs: ${f.error500 * 100} % 500 · ${f.timeout * 100} % no answer (client timeout ${opts.timeoutMs} ms) · ${f.malformed * 100} % truncated body · ` +
