@@ -256,7 +256,7 @@ export async function runDeliverBench(conn: Connection | undefined, opts: Delive
   const accepted = d.requests - d.rateLimited;
   d.limit = '50 requests/s global (a DM = open + post → ≤ 25 DMs/s)';
   d.achieved = `${(accepted / (d.wallMs / 1000)).toFixed(1)} accepted requests/s, ${((d.sent + d.fallback) / (d.wallMs / 1000)).toFixed(1)} messages/s`;
-  s.limit = `${opts.slackChannels} channels × 1 msg/s = ${opts.slackChannels} msgs/s (sender paces 1.1 s → ${(opts.slackChannels / 1.1).toFixed(1)}/s)`;
+  s.limit = `${opts.slackChannels} channels × 1 msg/s = ${opts.slackChannels} msgs/s (the sender waits 1.1 s after each post's answer per channel → < ${(opts.slackChannels / 1.1).toFixed(1)}/s)`;
   s.achieved = `${((s.sent + s.fallback) / (s.wallMs / 1000)).toFixed(2)} messages/s (floor ${Math.ceil(opts.slackMessages / opts.slackChannels)} s at the limit)`;
 
   const leaseDocs = opts.leases === 'db' ? await conn!.model('Lease').countDocuments({ key: { $regex: `^rx_${runId}_` } }) : 0;
