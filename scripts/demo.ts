@@ -28,7 +28,7 @@ import { ManualClock } from '../src/core/clock.ts';
 import { addDays } from '../src/core/local-time.ts';
 import { athleteChartData } from '../src/core/presenters/index.ts';
 import { createLogger } from '../src/logger.ts';
-import { SPORT_MARKERS } from '../twin/index.ts';
+import { periodizedSession, SPORT_MARKERS } from '../twin/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -151,7 +151,8 @@ const lastDay = addDays(START, WEEKS * 7 - 1);
 const charts = createChartRenderer();
 const rows: string[] = [];
 const fmtMarker = (v: number, unit: string) => (unit === 's' ? (v >= 120 ? `${Math.floor(v / 60)}:${String(Math.round(v % 60)).padStart(2, '0')}` : `${v.toFixed(1)} s`) : `${Math.round(v)} ${unit}`);
-let totals = { acwr: 0, suppressed: 0, hard: 0, injuries: 0, illnesses: 0, feedback: 0, days: 0 };
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+let totals = { acwr: 0, suppressed: 0, hard: 0, injuries: 0, illnesses: 0, feedback: 0, days: 0, habitual: 0, coached: 0 };
 for (const a of athletes) {
   const season = [...a.days.values()].filter((d) => d.date >= START && d.date <= lastDay);
   const start = a.seasonStart!;
@@ -159,7 +160,15 @@ for (const a of athletes) {
   const m = SPORT_MARKERS[a.params.sport];
   const markerStart = a.markerAt(start.performance);
   const markerEnd = a.markerAt(now.performance);
-  const better = m.higherIsBetter ? markerEnd > markerStart : markerEnd < markerStart;
+  const dPerf = now.performance - start.performance;
+  const verdict = Math.abs(dPerf) < 0.05 ? 'no change' : dPerf > 0 ? 'better' : 'worse';
+  // The same twin, same random streams, following its habitual periodised plan instead (paired comparison).
+  const habitual = a.twin();
+  habitual.warmUp();
+  while (habitual.dayIndex < a.dayIndex) habitual.step(periodizedSession(habitual.params, habitual.dayIndex), null, 'done');
+  const hPerf = habitual.currentTruth().performance - habitual.seasonStart!.performance;
+  totals.habitual += hPerf;
+  totals.coached += dPerf;
   const acwrDays = season.filter((d) => d.truth.acwr > 1.5).length;
   const hard = season.filter((d) => ['TEMPO', 'INTERVALS', 'STRENGTH'].includes(d.done.type));
   const suppressed = hard.filter((d) => d.truth.hrvZ < -1).length;
@@ -167,9 +176,9 @@ for (const a of athletes) {
   const illnesses = now.illnesses - start.illnesses;
   const feedback = (await service.repos.feedback.listRange([a.athleteId], START, lastDay)).filter((f) => f.rpe !== undefined || f.completion !== undefined).length;
   const followedPct = Math.round((100 * season.filter((d) => d.prescribed && d.done.type === d.prescribed).length) / Math.max(1, season.filter((d) => d.prescribed).length));
-  totals = { acwr: totals.acwr + acwrDays, suppressed: totals.suppressed + suppressed, hard: totals.hard + hard.length, injuries: totals.injuries + injuries, illnesses: totals.illnesses + illnesses, feedback: totals.feedback + feedback, days: totals.days + season.length };
+  totals = { ...totals, acwr: totals.acwr + acwrDays, suppressed: totals.suppressed + suppressed, hard: totals.hard + hard.length, injuries: totals.injuries + injuries, illnesses: totals.illnesses + illnesses, feedback: totals.feedback + feedback, days: totals.days + season.length };
   rows.push(
-    `${a.displayName.padEnd(8)} ${`${a.params.sport}/${a.params.level}`.padEnd(24)} ${m.test}: ${fmtMarker(markerStart, m.unit)} → ${fmtMarker(markerEnd, m.unit)} (${better ? 'better' : 'worse'}, ${(now.performance - start.performance >= 0 ? '+' : '') + (now.performance - start.performance).toFixed(1)} % perf)\n` +
+    `${a.displayName.padEnd(8)} ${`${a.params.sport}/${a.params.level}`.padEnd(24)} ${m.test}: ${fmtMarker(markerStart, m.unit)} → ${fmtMarker(markerEnd, m.unit)} (${verdict}, ${signed(dPerf)} % perf; habitual plan on the same twin ${signed(hPerf)} %)\n` +
       `         ACWR>1.5 days ${acwrDays} · hard sessions on suppressed HRV ${suppressed}/${hard.length} · injuries ${injuries} · illnesses ${illnesses} · feedback ${feedback}/${season.length} days · did the prescribed session ${followedPct} %`,
   );
   const history = await service.core.athleteHistory({ personId: a.athleteId, platform: 'console' }, a.athleteId, { days: WEEKS * 7, endDate: lastDay });
@@ -184,7 +193,7 @@ const stats = service.scheduler.getStats();
 
 banner(`Final report — ${START} to ${lastDay} (${WEEKS} weeks, ${athletes.length} athletes)`);
 out(`Performance change is the twins' truth (noise-free sport test), season start → end.\n\n${rows.join('\n')}\n`);
-out(`\nSquad: ${totals.acwr} athlete-days with ACWR > 1.5 of ${totals.days}; ${totals.suppressed} of ${totals.hard} hard sessions on HRV-suppressed mornings (true hrvZ < −1); ${totals.injuries} injuries, ${totals.illnesses} illnesses; feedback on ${totals.feedback} days.\n`);
+out(`\nSquad: mean performance change ${signed(totals.coached / athletes.length)} % coached vs ${signed(totals.habitual / athletes.length)} % on the habitual plan (same twins, same random draws); ${totals.acwr} athlete-days with ACWR > 1.5 of ${totals.days}; ${totals.suppressed} of ${totals.hard} hard sessions on HRV-suppressed mornings (true hrvZ < −1); ${totals.injuries} injuries, ${totals.illnesses} illnesses; feedback on ${totals.feedback} days.\n`);
 out(`Messages: ${sender.counts.mornings} morning DMs, ${sender.counts.teamLines} team-channel lines, ${sender.counts.reminders} evening reminders (${sim.counters.lateFeedback} answered late), ${sender.counts.updates} session updates after a coach change; feedback ${sim.counters.feedback} on time.\n`);
 out(`Coach: ${overrides.length} override(s) — ${overrides.join('; ') || 'none'}; ${constraints.length} constraint(s) — ${constraints.map((c) => `${athletes.find((a) => a.athleteId === c.athleteId)!.displayName} ${c.kind} ${c.from}…${c.to ?? ''}`).join('; ') || 'none'}.\n`);
 out(`Policy: ${service.policyId()}; weekly retrains: ${models.map((m) => `v${m.version} ${String((m.evaluation as { status?: string }).status)}`).join(', ') || 'none'}.\n`);

@@ -84,7 +84,7 @@ export class SimulatedAthlete {
   /** Truth at the first day after warm-up (the season start). */
   seasonStart: { performance: number; marker: number; injuries: number; illnesses: number } | undefined;
 
-  constructor(init: SimAthleteInit) {
+  constructor(readonly init: SimAthleteInit) {
     this.athleteId = init.athleteId;
     this.userId = init.userId;
     this.displayName = init.displayName;
@@ -106,6 +106,16 @@ export class SimulatedAthlete {
 
   get seasonStartDate(): string {
     return addDays(this.startDate, this.warmupDays);
+  }
+
+  /** Days simulated so far (the twin's day index of the coming day). */
+  get dayIndex(): number {
+    return this.env.day;
+  }
+
+  /** A fresh twin of the same athlete with the same random streams (paired comparisons). */
+  twin(): SimulatedAthlete {
+    return new SimulatedAthlete(this.init);
   }
 
   /** Simulate the warm-up (the habitual plan) up to the season start. */
