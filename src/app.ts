@@ -333,6 +333,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
           logger,
           ...(config.OURA_CLIENT_SECRET ? { oura: { clientSecret: config.OURA_CLIENT_SECRET, ...(config.OURA_WEBHOOK_VERIFICATION_TOKEN ? { verificationToken: config.OURA_WEBHOOK_VERIFICATION_TOKEN } : {}) } } : {}),
           ...(config.WHOOP_CLIENT_SECRET ? { whoop: { clientSecret: config.WHOOP_CLIENT_SECRET } } : {}),
+          ...(config.POLAR_WEBHOOK_SECRET ? { polar: { signatureSecret: config.POLAR_WEBHOOK_SECRET } } : {}),
         }),
       );
     }
