@@ -25,15 +25,15 @@ describe('service start-up against a database URI', () => {
   });
 
   it('when /healthz is requested then it answers 200 with db status, backend and version', async () => {
-    const res = await fetch(`${service.http.url}/healthz`);
+    const res = await fetch(`${service.http!.url}/healthz`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'ok', version: '0.1.0', tfBackend: 'wasm', db: { ok: true, embedded: false } });
   });
 
   it('when /metrics is requested then it serves Prometheus text with our counters', async () => {
-    await fetch(`${service.http.url}/healthz`);
-    const res = await fetch(`${service.http.url}/metrics`);
+    await fetch(`${service.http!.url}/healthz`);
+    const res = await fetch(`${service.http!.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -42,14 +42,14 @@ describe('service start-up against a database URI', () => {
   });
 
   it('when an unknown path is requested then it answers 404 and a wrong method 405', async () => {
-    expect((await fetch(`${service.http.url}/nope`)).status).toBe(404);
-    expect((await fetch(`${service.http.url}/healthz`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${service.http!.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${service.http!.url}/healthz`, { method: 'POST' })).status).toBe(405);
   });
 
   it('when the service started then one log line says what runs and where', () => {
     const line = logs.find((l) => l.includes('running in local mode'));
     expect(line).toBeDefined();
-    expect(line).toContain(service.http.url);
+    expect(line).toContain(service.http!.url);
     expect(line).toContain('TF.js: wasm');
   });
 });
@@ -60,7 +60,7 @@ describe('service with the embedded database', () => {
     const config = loadConfig({ HTTP_PORT: '0', DATA_DIR: dataDir, CACHE_DIR: path.resolve('.cache'), LOG_LEVEL: 'silent', TF_BACKEND: 'wasm' });
     const service = await startService(config, createLogger({ level: 'silent' }));
     try {
-      const body = (await (await fetch(`${service.http.url}/healthz`)).json()) as { db: { ok: boolean; embedded: boolean } };
+      const body = (await (await fetch(`${service.http!.url}/healthz`)).json()) as { db: { ok: boolean; embedded: boolean } };
       expect(body.db).toMatchObject({ ok: true, embedded: true });
       const pid = service.embedded!.pid;
       await service.stop('test');
