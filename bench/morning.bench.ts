@@ -1,5 +1,5 @@
 /**
- * npm run bench:morning [-- --athletes N --days D --policy dqn]
+ * npm run bench:morning [-- --athletes N --days D --policy dqn --compute-only]
  *
  * A whole morning for N athletes (default 10,000) with D days of history (default 120) each:
  *
@@ -55,6 +55,8 @@ export interface MorningBenchOptions {
   teamSize: number;
   insertChunk: number;
   print: (line: string) => void;
+  /** Stop after the compute part (no database). */
+  computeOnly?: boolean;
 }
 
 export interface MorningBenchResult {
@@ -120,6 +122,11 @@ export async function runMorningBench(o: MorningBenchOptions): Promise<MorningBe
   const computeS = (performance.now() - t) / 1000;
   if (decisions.length !== N) throw new Error(`engine returned ${decisions.length} decisions for ${N} requests`);
   o.print(`compute (engine: state → mask → ${o.policy} → explanation with what-ifs): ${N} athletes in ${computeS.toFixed(2)} s → ${(N / computeS).toFixed(0)} athletes/s (target ≥ 1,000) · backend ${backend}`);
+
+  if (o.computeOnly) {
+    o.print(`peak RSS: ${peakRssMiB().toFixed(0)} MiB (target < 1,536) · --compute-only: no database part`);
+    return { compute: { athletes: N, seconds: computeS, perSecond: N / computeS }, seeding: { documents: 0, seconds: 0 }, path: { athletes: 0, seconds: 0, perSecond: 0, prescribeSeconds: 0, p50Ms: NaN, p99Ms: NaN }, messages: { dm: 0, team: 0, duplicates: 0, missed: 0 }, roundTrips: {}, peakRssMiB: peakRssMiB() };
+  }
 
   // ---- 2. seeding
   const db = await openBenchDatabase(registerModels);
@@ -244,12 +251,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       policy: { type: 'string', default: 'dqn' },
       'team-size': { type: 'string', default: '100' },
       'insert-chunk': { type: 'string', default: '5000' },
+      'compute-only': { type: 'boolean', default: false },
     },
   });
   const athletes = Number(values.athletes);
   if (!Number.isInteger(athletes) || athletes < 1) throw new Error('--athletes must be a positive integer');
   console.log(`# bench:morning — ${machineFacts()}`);
   console.log(`athletes ${athletes} · history ${values.days} days · policy ${values.policy}`);
-  await runMorningBench({ athletes, days: Number(values.days), policy: values.policy!, teamSize: Number(values['team-size']), insertChunk: Number(values['insert-chunk']), print: (l) => console.log(l) });
+  await runMorningBench({ athletes, days: Number(values.days), policy: values.policy!, teamSize: Number(values['team-size']), insertChunk: Number(values['insert-chunk']), print: (l) => console.log(l), computeOnly: values['compute-only'] });
   process.exit(0);
 }
