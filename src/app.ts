@@ -46,6 +46,7 @@ import { DiscordSender } from './chat/discord/sender.ts';
 import { InMemoryDeliveryLeases } from './chat/memory.ts';
 import { Outbox, type OutboxOptions } from './chat/outbox.ts';
 import type { ChatSender } from './chat/ports.ts';
+import { SlackApp } from './chat/slack/app.ts';
 import { SlackSender } from './chat/slack/sender.ts';
 import { describeConfig, type Config } from './config.ts';
 import { agentDecisionEngine } from './core/agent-engine.ts';
@@ -559,8 +560,24 @@ export async function startService(config: Config, logger: Logger, options: Serv
       await discord.start();
       cleanups.push({ name: 'discord gateway', run: () => discord.stop() });
     }
-    if (config.slackEnabled && !options.senders)
-      logger.warn({ component: 'slack' }, 'Slack is configured for delivery; inbound Slack commands (Bolt app) are not wired yet — see src/chat/README.md');
+    if (config.slackEnabled && !options.senders) {
+      // Slash commands, buttons, modals and App Home through Bolt: HTTP mode shares our HTTP server
+      // (request signatures verified by Bolt's receiver), Socket Mode connects out (development).
+      const slack = new SlackApp({
+        dispatcher: inbound,
+        logger,
+        botToken: config.SLACK_BOT_TOKEN!,
+        ...(config.SLACK_API_BASE_URL ? { apiUrl: config.SLACK_API_BASE_URL } : {}),
+        transport:
+          config.SLACK_MODE === 'socket'
+            ? { mode: 'socket', appToken: config.SLACK_APP_TOKEN! }
+            : { mode: 'http', signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: ['/slack/events'] },
+      });
+      if (config.SLACK_MODE === 'socket') await slack.start();
+      else if (http && slack.requestListener) http.addRawRoute({ prefix: '/slack/events', handle: slack.requestListener });
+      else logger.warn({ component: 'slack' }, 'Slack HTTP mode needs the HTTP server: inbound Slack commands are off');
+      cleanups.push({ name: 'slack app', run: () => slack.stop() });
+    }
 
     // --- deliveries in flight, then the schedules (stopped first) ---------------------------------
     cleanups.push({
