@@ -544,6 +544,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
         ...(io.color !== undefined ? { color: io.color } : {}),
         ...(io.width !== undefined ? { width: io.width } : {}),
         imageDir: path.join(config.dataDir, 'charts'),
+        resolveUser: (name) => {
+          const sim = simulation ? [...simulation.athletes.values()].find((a) => a.displayName.toLowerCase() === name.toLowerCase()) : undefined;
+          return sim ? { userId: sim.userId, displayName: sim.displayName } : undefined;
+        },
       });
       replDone = repl.run().then(() => options.onConsoleExit?.());
       cleanups.push({

@@ -6,6 +6,9 @@
 import { startService } from './app.ts';
 import { loadConfig } from './config.ts';
 import { ConfigError, isAppError } from './errors.ts';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
 import { createLogger } from './logger.ts';
 
 async function main(): Promise<void> {
@@ -19,7 +22,21 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  // In local mode at a terminal the console is a chat: JSON logs go to a file so they don't interleave
+  // with the conversation; warnings and errors still reach the terminal (stderr).
+  const chatAtTerminal = config.localMode && config.CONSOLE_CHAT && process.stdout.isTTY === true;
+  let logger;
+  if (chatAtTerminal) {
+    mkdirSync(config.dataDir, { recursive: true });
+    const logFile = path.join(config.dataDir, 'twincoach.log');
+    const file = createWriteStream(logFile, { flags: 'a' });
+    const streams = pino.multistream([
+      { level: 'trace', stream: file },
+      { level: 'warn', stream: process.stderr },
+    ]);
+    logger = createLogger({ level: config.LOG_LEVEL, destination: streams });
+    process.stderr.write(`twincoach: local mode — logs go to ${path.relative(process.cwd(), logFile) || logFile}\n`);
+  } else logger = createLogger({ level: config.LOG_LEVEL });
   let service: Awaited<ReturnType<typeof startService>> | undefined;
   let signals = 0;
   const shutdown = (reason: string) => void (service ? service.stop(reason) : Promise.resolve()).then(() => process.exit(0));
@@ -30,6 +47,8 @@ async function main(): Promise<void> {
         if (process.stdin.isTTY) shutdown('console exit');
       },
     });
+    if (chatAtTerminal)
+      process.stderr.write(`twincoach: running — health ${service.http ? `${service.http.url}/healthz` : 'off'}; type "help" for commands, "exit" to stop\n`);
   } catch (err) {
     logger.fatal({ err }, isAppError(err) ? err.userMessage : 'start-up failed');
     process.exitCode = 1;

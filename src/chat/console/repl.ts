@@ -33,6 +33,8 @@ export interface ConsoleReplOptions {
   prompt?: string;
   /** Directory for chart PNGs; without it charts are only described. */
   imageDir?: string;
+  /** `as <name>` resolves known names (e.g. the simulated athletes) to their console user ids. */
+  resolveUser?: (name: string) => { userId: string; displayName: string } | undefined;
 }
 
 export class ConsoleRepl {
@@ -90,8 +92,9 @@ export class ConsoleRepl {
   private async handle(t: string): Promise<void> {
     const as = /^as\s+(\S+)$/i.exec(t);
     if (as) {
-      this.user = as[1]!;
-      this.displayName = this.user.charAt(0).toUpperCase() + this.user.slice(1);
+      const known = this.options.resolveUser?.(as[1]!);
+      this.user = known?.userId ?? as[1]!;
+      this.displayName = known?.displayName ?? this.user.charAt(0).toUpperCase() + this.user.slice(1);
       this.buttons = [];
       this.write(`Now acting as "${this.user}".\n`);
       return;
