@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   'TEAM.LAST_ADMIN': 'The change would leave the team without an admin.',
   'IDENTITY.ALREADY_REGISTERED': 'The chat account already belongs to a registered person.',
   'IDENTITY.PLATFORM_ALREADY_LINKED': 'The person already has an account linked on that platform.',
+  'IDENTITY.ACCOUNT_ID_INVALID': 'A chat account id empty or longer than the 64 characters an identity holds.',
   'LINK.CODE_INVALID': 'The link code does not exist.',
   'LINK.CODE_EXPIRED': 'The link code is older than its 15 minutes.',
   'LINK.CODE_USED': 'The link code was used already.',

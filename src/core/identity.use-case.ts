@@ -13,6 +13,7 @@ import type { CoreDeps } from './ports.ts';
 import type { Actor, Athlete, AthleteProfile, Person, Platform } from './types.ts';
 import {
   requireDisplayName,
+  requirePlatformUserId,
   requireGoalDate,
   requireLevel,
   requireMorningTime,
@@ -42,6 +43,7 @@ export interface RegisterPersonInput {
 
 /** Register (or find) the person behind a chat account. Idempotent per chat account. */
 export async function registerPerson(deps: CoreDeps, input: RegisterPersonInput, defaultTimezone = 'UTC'): Promise<{ actor: Actor; person: Person; created: boolean }> {
+  requirePlatformUserId(input.platformUserId);
   const displayName = requireDisplayName(input.displayName);
   const timezone = requireTimezone(input.timezone ?? defaultTimezone);
   const existing = await deps.identities.find(input.platform, input.platformUserId);
@@ -84,6 +86,7 @@ export async function registerAthlete(deps: CoreDeps, input: RegisterAthleteInpu
   // validate
   if (typeof input.consentVersion !== 'string' || input.consentVersion.trim() === '')
     throw fail('CONSENT.REQUIRED', 'To coach you I store your wearable data and feedback. Please read the privacy notice and agree to it to register.');
+  requirePlatformUserId(input.platformUserId);
   const displayName = requireDisplayName(input.displayName);
   const timezone = requireTimezone(input.timezone);
   const morningTime = requireMorningTime(input.morningTime ?? '06:30');
@@ -164,6 +167,7 @@ export async function linkIdentity(deps: CoreDeps, platform: Platform, platformU
   if (stored.usedAt) throw fail('LINK.CODE_USED', 'That code was used already. Run /link on your other account to get a new one.');
   if (stored.expiresAt.getTime() < now.getTime())
     throw fail('LINK.CODE_EXPIRED', 'That code has expired (codes last 15 minutes). Run /link on your other account to get a new one.');
+  requirePlatformUserId(platformUserId);
   const taken = await deps.identities.find(platform, platformUserId);
   if (taken) {
     if (taken.personId === stored.personId) return { personId: stored.personId, platform };

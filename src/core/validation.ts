@@ -37,6 +37,13 @@ export function requireDisplayName(name: unknown): string {
   return s;
 }
 
+/** A chat account id as stored in an identity (1–64 characters; Discord and Slack ids are far shorter). Not echoed. */
+export function requirePlatformUserId(id: unknown): string {
+  if (typeof id !== 'string' || id.length < 1 || id.length > 64)
+    throw fail('IDENTITY.ACCOUNT_ID_INVALID', 'This chat account’s id can’t be registered (it must be 1–64 characters).', { length: typeof id === 'string' ? id.length : null });
+  return id;
+}
+
 export function requireTimezone(tz: unknown): string {
   if (typeof tz !== 'string' || tz.trim() === '' || !isValidZone(tz))
     throw fail('SETTINGS.TIMEZONE_INVALID', `Time zone must be an IANA zone like Europe/Berlin or America/New_York; you sent ${shown(tz)}`);
