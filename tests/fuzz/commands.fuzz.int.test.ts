@@ -12,7 +12,7 @@ import type { DispatchResult } from '../../commands/index.ts';
 import type { CommandInput } from '../../src/core/chat.ts';
 import { registerModels } from '../../src/db/models.ts';
 import { useTestDatabase } from '../helpers/db.ts';
-import { buildFuzzWorld, commandInputArb, commandLineArb, compensated, judgeDispatch, type FuzzWorld } from './support.ts';
+import { buildFuzzWorld, commandInputArb, commandLineArb, compensated, GARBLED_WORDS, judgeDispatch, type FuzzWorld } from './support.ts';
 
 const SEED = 20261122;
 const db = useTestDatabase({ register: registerModels });
@@ -26,6 +26,7 @@ describe('command dispatcher fuzz', () => {
   it('when 250 random and hostile command inputs are dispatched then each gets a reply or a coded error, and failures write nothing', async () => {
     const tally = { ok: 0, errors: new Map<string, number>() };
     let before = await w.counts();
+    const typed = new Set<string>();
     await fc.assert(
       fc.asyncProperty(commandInputArb(w.registry, w.users), async (input: CommandInput) => {
         w.writes.reset();
@@ -36,7 +37,8 @@ describe('command dispatcher fuzz', () => {
         } catch (err) {
           thrown = err ?? 'undefined';
         }
-        const verdict = judgeDispatch(input, result, thrown);
+        const verdict = judgeDispatch(input, result, thrown, typed);
+        for (const word of GARBLED_WORDS) if (JSON.stringify(input).includes(word)) typed.add(word);
         expect(verdict, JSON.stringify(input).slice(0, 400)).not.toMatchObject({ kind: 'crash' });
         const after = await w.counts();
         if (verdict.kind === 'error') {

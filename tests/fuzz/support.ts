@@ -308,8 +308,14 @@ export type DispatchVerdict =
 
 const GARBLED = /\b(undefined|NaN)\b|\[object Object\]/;
 
-/** Did the dispatcher answer with a valid reply or a clear error? (Writes are checked by the caller.) */
-export function judgeDispatch(input: CommandInput, result: DispatchResult | undefined, thrown: unknown): DispatchVerdict {
+/** Words that mean a value went missing in a reply — unless someone typed them (a team named "NaN"). */
+export const GARBLED_WORDS = ['undefined', 'NaN', '[object Object]'] as const;
+
+/**
+ * Did the dispatcher answer with a valid reply or a clear error? (Writes are checked by the caller.)
+ * `typed`: garbled-looking words that earlier inputs sent (they may come back as data, e.g. a team name).
+ */
+export function judgeDispatch(input: CommandInput, result: DispatchResult | undefined, thrown: unknown, typed: ReadonlySet<string> = new Set()): DispatchVerdict {
   if (thrown !== undefined) return { kind: 'crash', why: `dispatch threw: ${String((thrown as Error)?.stack ?? thrown).slice(0, 300)}` };
   if (!result || (!result.message && !result.form)) return { kind: 'crash', why: 'no message and no form' };
   if (result.failure?.code === 'INTERNAL') return { kind: 'crash', why: `internal error ${result.failure.errorId}` };
@@ -318,7 +324,7 @@ export function judgeDispatch(input: CommandInput, result: DispatchResult | unde
   const inputText = JSON.stringify(input);
   const text = m ? [m.title, m.summary, m.footer ?? '', ...(m.sections ?? []).flatMap((s) => [s.title ?? '', s.text ?? '', ...(s.fields ?? []).flatMap((f) => [f.label, f.value])])].join('\n') : '';
   const g = GARBLED.exec(text);
-  if (g && !inputText.includes(g[0])) return { kind: 'crash', why: `garbled reply text (${g[0]}): ${text.slice(0, 200)}` };
+  if (g && !inputText.includes(g[0]) && !typed.has(g[0])) return { kind: 'crash', why: `garbled reply text (${g[0]}): ${text.slice(0, 200)}` };
   const key = input.options.api_key;
   if (key && key.trim().length >= 6 && text.includes(key.trim())) return { kind: 'crash', why: 'the API key was echoed back' };
   if (result.failure) {
