@@ -62,26 +62,7 @@ export function whatIf(params: AthleteParams, state: AthleteState, plans: readon
     batch.morning(null, false);
     for (let j = 0; j < k; j++) {
       if (d >= plans[j]!.length) continue;
-      const ln = batch.lnHrv[j]!;
-      const perf = batch.perf[j]!;
-      out[j]!.push({
-        day: d,
-        session: { type: SESSION_TYPES[batch.type[j]!]!, minutes: batch.minutes[j]! },
-        forcedRest: batch.overridden[j] === 1 || batch.injuredDay[j] === 1 || batch.dayIll[j]! > 0,
-        load: batch.load[j]!,
-        hrvRmssd: Math.exp(ln),
-        restingHr: batch.rhr[j]!,
-        sleepHours: batch.sleep[j]!,
-        hrvChangePct: 100 * (Math.exp(ln - startLn) - 1),
-        hrvVsBaselinePct: 100 * (Math.exp(ln - batch.lnBase[j]!) - 1),
-        fatigue: batch.atl[j]!,
-        fitness: batch.ctl[j]!,
-        form: batch.ctl[j]! - batch.atl[j]!,
-        acwr: batch.acwr[j]!,
-        performancePct: perf,
-        marker: markerFromPerformance(params, perf),
-        hazard: batch.hazInj[j]! + batch.hazIll[j]!,
-      });
+      out[j]!.push(dayOf(batch, j, d, startLn, params));
     }
   }
   return out;
@@ -138,27 +119,31 @@ export function whatIfBatch(items: readonly WhatIfItem[]): WhatIfDay[][] {
   batch.day++;
   batch.morning(null, false);
   slots.forEach((s, j) => {
-    const startLn = items[s.item]!.state.lnHrv;
-    const ln = batch.lnHrv[j]!;
-    const perf = batch.perf[j]!;
-    out[s.item]![s.option] = {
-      day: 0,
-      session: { type: SESSION_TYPES[batch.type[j]!]!, minutes: batch.minutes[j]! },
-      forcedRest: batch.overridden[j] === 1 || batch.injuredDay[j] === 1 || batch.dayIll[j]! > 0,
-      load: batch.load[j]!,
-      hrvRmssd: Math.exp(ln),
-      restingHr: batch.rhr[j]!,
-      sleepHours: batch.sleep[j]!,
-      hrvChangePct: 100 * (Math.exp(ln - startLn) - 1),
-      hrvVsBaselinePct: 100 * (Math.exp(ln - batch.lnBase[j]!) - 1),
-      fatigue: batch.atl[j]!,
-      fitness: batch.ctl[j]!,
-      form: batch.ctl[j]! - batch.atl[j]!,
-      acwr: batch.acwr[j]!,
-      performancePct: perf,
-      marker: markerFromPerformance(items[s.item]!.params, perf),
-      hazard: batch.hazInj[j]! + batch.hazIll[j]!,
-    };
+    out[s.item]![s.option] = dayOf(batch, j, 0, items[s.item]!.state.lnHrv, items[s.item]!.params);
   });
   return out;
+}
+
+/** The WhatIfDay of slot j after the batch simulated `day` (next morning's readings). */
+function dayOf(batch: TwinBatch, j: number, day: number, startLn: number, params: AthleteParams): WhatIfDay {
+  const ln = batch.lnHrv[j]!;
+  const perf = batch.perf[j]!;
+  return {
+    day,
+    session: { type: SESSION_TYPES[batch.type[j]!]!, minutes: batch.minutes[j]! },
+    forcedRest: batch.overridden[j] === 1 || batch.injuredDay[j] === 1 || batch.dayIll[j]! > 0,
+    load: batch.load[j]!,
+    hrvRmssd: Math.exp(ln),
+    restingHr: batch.rhr[j]!,
+    sleepHours: batch.sleep[j]!,
+    hrvChangePct: 100 * (Math.exp(ln - startLn) - 1),
+    hrvVsBaselinePct: 100 * (Math.exp(ln - batch.lnBase[j]!) - 1),
+    fatigue: batch.atl[j]!,
+    fitness: batch.ctl[j]!,
+    form: batch.ctl[j]! - batch.atl[j]!,
+    acwr: batch.acwr[j]!,
+    performancePct: perf,
+    marker: markerFromPerformance(params, perf),
+    hazard: batch.hazInj[j]! + batch.hazIll[j]!,
+  };
 }

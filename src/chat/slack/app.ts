@@ -18,13 +18,14 @@
  */
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { KnownBlock, WebClient } from '@slack/web-api';
 import type { ChatMessage, CommandInput } from '../../core/chat.ts';
 import { isAppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { buttonInput, formFallback, inboundError, within, type InboundDispatcher, type InboundResult } from '../inbound.ts';
 import { parseSlackViewSubmission, renderSlackMessage, renderSlackModal, type SlackViewSubmission } from './render.ts';
+import { slackLogger } from './sender.ts';
 
 export type SlackTransport =
   | {
@@ -48,22 +49,6 @@ export interface SlackAppOptions {
   ackWithinMs?: number;
 }
 
-/** pino → the logger interface Bolt and its clients expect. */
-function boltLogger(log: Logger): BoltLogger {
-  let level = LogLevel.WARN;
-  const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
-  return {
-    debug: (...msg) => log.debug(join(msg)),
-    info: (...msg) => log.info(join(msg)),
-    warn: (...msg) => log.warn(join(msg)),
-    error: (...msg) => log.error(join(msg)),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
-}
 
 const fromSlack = (user: string, team: string | undefined, channel: string | undefined, name?: string): Pick<CommandInput, 'platform' | 'platformUserId' | 'displayName' | 'workspaceId' | 'channelId'> => ({
   platform: 'slack',
@@ -82,7 +67,7 @@ export class SlackApp {
 
   constructor(private readonly options: SlackAppOptions) {
     this.log = options.logger.child({ component: 'slack-app' });
-    const logger = boltLogger(this.log);
+    const logger = slackLogger(this.log);
     this.receiver =
       options.transport.mode === 'http'
         ? new HTTPReceiver({ signingSecret: options.transport.signingSecret, endpoints: options.transport.endpoints ?? ['/slack/events'], logger })

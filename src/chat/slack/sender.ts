@@ -45,8 +45,8 @@ export interface SlackSenderOptions {
   now?: () => number;
 }
 
-/** pino → the Logger interface WebClient expects. */
-function slackLogger(log: Logger): SlackLogger {
+/** pino → the Logger interface WebClient (and Bolt) expect. */
+export function slackLogger(log: Logger): SlackLogger {
   let level = LogLevel.WARN;
   const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
