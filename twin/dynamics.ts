@@ -197,7 +197,11 @@ export class TwinBatch {
   readonly illnesses: Uint32Array;
   readonly forcedDays: Uint32Array;
 
-  constructor(params: readonly AthleteParams[]) {
+  /**
+   * `states`, when given, are the athletes' starting states (snapshots, as what-ifs start); otherwise
+   * every athlete starts at the equilibrium of its habitual week.
+   */
+  constructor(params: readonly AthleteParams[], states?: readonly AthleteState[]) {
     const n = params.length;
     this.n = n;
     this.params = params;
@@ -277,7 +281,11 @@ export class TwinBatch {
     this.illnesses = new Uint32Array(n);
     this.forcedDays = new Uint32Array(n);
     for (let i = 0; i < n; i++) this.loadParams(i, params[i]!);
-    for (let i = 0; i < n; i++) this.initEquilibrium(i);
+    // A restored state replaces every field the equilibrium would set, so it is not computed first.
+    for (let i = 0; i < n; i++) {
+      if (states) this.restore(i, states[i]!);
+      else this.initEquilibrium(i);
+    }
     this.rpeExp.fill(NaN);
   }
 

@@ -7,13 +7,11 @@
  * rMSSD) and resting-HR baseline (mean). The history's sessions are then replayed day by day through the
  * noise-free dynamics (missing dates are rest days), giving the hidden state on the morning of `date`.
  */
+import { epochDay } from './dates.ts';
 import { TwinBatch, type AthleteState } from './dynamics.ts';
 import { minutesForLoad } from './load.ts';
 import { defaultParams, PRIOR, type AthleteParams } from './params.ts';
 import { SESSION_INDEX, SESSION_TYPES, type DailyObservation, type Level, type Sport } from './types.ts';
-
-const DAY_MS = 86_400_000;
-const epochDay = (iso: string) => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 
 export interface ReplayOptions {
   sport: Sport;
@@ -25,8 +23,7 @@ export interface ReplayOptions {
   maxDays?: number;
 }
 
-function sessionOf(obs: DailyObservation | undefined): { type: number; minutes: number } {
-  if (!obs) return { type: 0, minutes: 0 };
+function sessionOf(obs: DailyObservation): { type: number; minutes: number } {
   let type = obs.sessionType !== undefined ? SESSION_INDEX[obs.sessionType] : -1;
   const load = obs.load;
   if (type < 0) type = load !== undefined && load > 0 ? SESSION_INDEX.ENDURANCE : 0;
@@ -81,52 +78,62 @@ export interface ReplayRequest {
  * Replay many athletes at once in one batch (lock-step on days relative to each one's `date`), which is
  * what makes the what-ifs of a 10,000-athlete morning affordable. Days before an athlete's first entry
  * are habitual days (endurance at the anchored habitual load), so a short history starts from the
- * athlete's usual level instead of from detraining.
+ * athlete's usual level instead of from detraining. Entries on or after `date`, or with an invalid date,
+ * are not replayed (an invalid one still counts for the parameter anchors).
  */
 export function replayStates(requests: readonly ReplayRequest[], maxDays = 120): { params: AthleteParams; state: AthleteState }[] {
   const n = requests.length;
   if (n === 0) return [];
-  const plans: { targetDay: number; byDay: Map<number, DailyObservation>; firstDay: number; habitual: number }[] = [];
-  const params: AthleteParams[] = [];
-  for (const r of requests) {
-    const targetDay = epochDay(r.date);
-    const byDay = new Map<number, DailyObservation>();
-    let firstDay = targetDay;
-    const past: DailyObservation[] = [];
-    for (const o of r.history) {
-      const d = epochDay(o.date);
-      if (d >= targetDay) continue;
-      byDay.set(d, o);
-      past.push(o);
-      if (d < firstDay) firstDay = d;
-    }
-    const p = r.params ?? anchoredParams(past, r.sport, r.level);
-    params.push(p);
-    plans.push({ targetDay, byDay, firstDay, habitual: minutesForLoad('ENDURANCE', p.initialLoad) });
-  }
+  // The whole plan up front, day-major (day k of athlete i at k·n + i): each simulated day then reads
+  // one contiguous row instead of looking every athlete's day up in the history.
+  const types = new Uint8Array(maxDays * n);
+  const minutes = new Float64Array(maxDays * n);
+  const params: AthleteParams[] = new Array(n);
+  for (let i = 0; i < n; i++) params[i] = planReplay(requests[i]!, i, n, maxDays, types, minutes);
   const batch = new TwinBatch(params);
   batch.morning(null, false);
-  const types = new Uint8Array(n);
-  const minutes = new Float64Array(n);
-  for (let k = -maxDays; k < 0; k++) {
-    for (let i = 0; i < n; i++) {
-      const plan = plans[i]!;
-      const d = plan.targetDay + k;
-      if (d < plan.firstDay) {
-        types[i] = SESSION_INDEX.ENDURANCE;
-        minutes[i] = plan.habitual;
-      } else {
-        const s = sessionOf(plan.byDay.get(d));
-        types[i] = s.type;
-        minutes[i] = s.minutes;
-      }
-    }
-    batch.applySessions(types, minutes, null, false);
+  for (let k = 0; k < maxDays; k++) {
+    batch.applySessions(types.subarray(k * n, (k + 1) * n), minutes.subarray(k * n, (k + 1) * n), null, false);
     batch.swapDay();
     batch.day++;
     batch.morning(null, false);
   }
   return params.map((p, i) => ({ params: p, state: batch.snapshot(i) }));
+}
+
+/**
+ * Write athlete i's sessions for the `maxDays` days before its `date` into the plan (rest days are the
+ * arrays' zeros) and return its parameters. Of two entries on one day the later wins.
+ */
+function planReplay(r: ReplayRequest, i: number, n: number, maxDays: number, types: Uint8Array, minutes: Float64Array): AthleteParams {
+  const { history } = r;
+  const targetDay = epochDay(r.date);
+  const days = new Float64Array(history.length);
+  let firstDay = targetDay;
+  let pastCount = 0;
+  for (let j = 0; j < history.length; j++) {
+    const d = epochDay(history[j]!.date);
+    days[j] = d;
+    if (d >= targetDay) continue;
+    pastCount += 1;
+    if (d < firstDay) firstDay = d;
+  }
+  const past = pastCount === history.length ? history : history.filter((_, j) => !(days[j]! >= targetDay));
+  const p = r.params ?? anchoredParams(past, r.sport, r.level);
+  const windowStart = targetDay - maxDays; // epoch day of plan day 0
+  const habitual = minutesForLoad('ENDURANCE', p.initialLoad);
+  for (let k = 0; k < maxDays && windowStart + k < firstDay; k++) {
+    types[k * n + i] = SESSION_INDEX.ENDURANCE;
+    minutes[k * n + i] = habitual;
+  }
+  for (let j = 0; j < history.length; j++) {
+    const k = days[j]! - windowStart;
+    if (!(k >= 0 && k < maxDays)) continue; // before the window, on or after `date`, or an invalid date
+    const s = sessionOf(history[j]!);
+    types[k * n + i] = s.type;
+    minutes[k * n + i] = s.minutes;
+  }
+  return p;
 }
 
 export function replayState(history: readonly DailyObservation[], opts: ReplayOptions): { params: AthleteParams; state: AthleteState } {

@@ -42,9 +42,7 @@ export interface WhatIfDay {
 export function whatIf(params: AthleteParams, state: AthleteState, plans: readonly (readonly Session[])[]): WhatIfDay[][] {
   const k = plans.length;
   if (k === 0) return [];
-  const batch = new TwinBatch(Array.from({ length: k }, () => params));
-  batch.day = 0;
-  for (let j = 0; j < k; j++) batch.restore(j, state);
+  const batch = new TwinBatch(Array.from({ length: k }, () => params), Array.from({ length: k }, () => state));
   const startLn = state.lnHrv;
   const horizon = Math.max(...plans.map((p) => p.length));
   const types = new Uint8Array(k);
@@ -104,9 +102,7 @@ export function whatIfBatch(items: readonly WhatIfItem[]): WhatIfDay[][] {
   );
   const out: WhatIfDay[][] = items.map((it) => new Array(it.options.length));
   if (slots.length === 0) return out;
-  const batch = new TwinBatch(params);
-  batch.day = 0;
-  slots.forEach((s, j) => batch.restore(j, items[s.item]!.state));
+  const batch = new TwinBatch(params, slots.map((s) => items[s.item]!.state));
   const types = new Uint8Array(slots.length);
   const minutes = new Float64Array(slots.length);
   slots.forEach((s, j) => {

@@ -5,12 +5,12 @@
  * together are decided as one batch (one policy call, one batched twin what-if), which is where the
  * throughput comes from; an interactive user typing one line at a time gets an answer per line.
  */
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { DecisionRequest } from '../../agent/decision.ts';
 import { DecisionEngine } from '../../agent/engine.ts';
 import { loadPolicy } from '../../agent/policies.ts';
 import { parseDecideLine, type ProtocolError } from './decide-protocol.ts';
+import { LineSplitter } from './line-splitter.ts';
 
 export interface DecideStreamOptions {
   input: Readable;
@@ -23,7 +23,6 @@ export interface DecideStreamOptions {
 export async function runDecideStream(options: DecideStreamOptions): Promise<{ requests: number; errors: number }> {
   const { input, output, engine } = options;
   const maxBatch = options.maxBatch ?? 512;
-  const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
   const queue: { line: number; text: string }[] = [];
   let lineNo = 0;
   let requests = 0;
@@ -72,25 +71,27 @@ export async function runDecideStream(options: DecideStreamOptions): Promise<{ r
     scheduled = false;
     flushing = flushing.then(async () => {
       while (queue.length > 0) {
-        rl.pause();
+        input.pause();
         await processBatch(queue.splice(0, maxBatch));
       }
-      if (!closed) rl.resume();
+      if (!closed) input.resume();
       else finish();
     });
   };
 
-  rl.on('line', (text) => {
+  const splitter = new LineSplitter((text) => {
     lineNo += 1;
     if (text.trim() === '') return;
     queue.push({ line: lineNo, text });
-    if (queue.length >= maxBatch) rl.pause();
+    if (queue.length >= maxBatch) input.pause();
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
   });
-  rl.on('close', () => {
+  input.on('data', (chunk: Buffer | string) => splitter.push(chunk));
+  input.on('end', () => {
+    splitter.end();
     closed = true;
     if (!scheduled) flush();
   });

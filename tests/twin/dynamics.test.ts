@@ -157,4 +157,13 @@ describe('twin dynamics', () => {
     expect(b.perf[0]!).toBeLessThan(-50);
     expect(Number.isFinite(b.lnHrv[0]!)).toBe(true);
   });
+
+  it('when a batch is built from snapshots then it is the batch built at equilibrium with those snapshots restored', () => {
+    const pop = generatePopulation({ n: 6, seed: 31 });
+    const source = runDeterministic(pop, (i, day) => ({ type: SESSION_TYPES[(i + day) % SESSION_TYPES.length]!, minutes: 30 + 10 * i }), 17);
+    const states = pop.map((_, i) => source.snapshot(i));
+    const restored = new TwinBatch(pop);
+    states.forEach((s, i) => restored.restore(i, s));
+    expect(new TwinBatch(pop, states)).toEqual(restored);
+  });
 });
