@@ -10,7 +10,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -32,7 +32,8 @@ export interface EmbeddedDatabase {
 
 function sourceHash(): string {
   const h = createHash('sha256');
-  for (const f of ['go.mod', 'go.sum', 'main.go']) h.update(readFileSync(path.join(TOOL_DIR, f)));
+  const files = ['go.mod', 'go.sum', ...readdirSync(TOOL_DIR).filter((f) => f.endsWith('.go')).sort()];
+  for (const f of files) h.update(f).update(readFileSync(path.join(TOOL_DIR, f)));
   return h.digest('hex').slice(0, 12);
 }
 

@@ -5,6 +5,9 @@
 // build/version/version.txt is generated and missing from the module). Embedded mode also turns
 // telemetry off.
 //
+// It also keeps an extra SQLite index per collection so that lookups by _id use an index (idindex.go:
+// FerretDB 1.24's own _id index is never used by its queries).
+//
 // Usage: ferretdb -dir DATA_DIR [-listen 127.0.0.1:0] [-log-level warn]
 //
 // On start it prints exactly one line "FERRETDB_URI=mongodb://127.0.0.1:PORT/" to stdout once the
@@ -31,6 +34,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on (port 0 picks a free port)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	watchStdin := flag.Bool("watch-stdin", true, "exit when standard input reaches EOF")
+	idIndexes := flag.Bool("id-indexes", true, "index every collection on the expression FerretDB pushes _id filters down to (see idindex.go)")
 	flag.Parse()
 
 	var level slog.Level
@@ -68,6 +72,10 @@ func main() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			stop()
 		}()
+	}
+
+	if *idIndexes {
+		go keepIDIndexes(ctx, abs, logger)
 	}
 
 	done := make(chan struct{})

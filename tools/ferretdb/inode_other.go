@@ -1,0 +1,7 @@
+//go:build !unix
+
+package main
+
+import "os"
+
+func inodeOf(os.FileInfo) uint64 { return 0 }
