@@ -1,7 +1,7 @@
 /**
  * The jobs' read ports (ports.ts) over the core's repository interfaces (src/core/ports.ts Repositories —
  * implemented by src/db). Read-only: every write goes through a use case. Batched: one query per
- * collection per call, except identities (the repository has no batch read), which are cached.
+ * collection per call; identities are also cached for a few minutes.
  */
 import { addDays } from '../src/core/local-time.ts';
 import { buildHistory } from '../src/core/observations.ts';
@@ -48,12 +48,25 @@ export interface ContactOptions {
 export function repositoryContacts(repos: Repos, options: ContactOptions): ContactDirectory {
   const ttl = options.identityTtlMs ?? 5 * 60_000;
   const cache = new Map<string, { at: number; list: Identity[] }>();
-  const identitiesOf = async (personId: string) => {
-    const hit = cache.get(personId);
-    if (hit && Date.now() - hit.at < ttl) return hit.list;
-    const list = await repos.identities.listForPerson(personId);
-    cache.set(personId, { at: Date.now(), list });
-    return list;
+  /** Identities of these persons: the cached ones, and the rest in one query. */
+  const identitiesOf = async (personIds: readonly string[]): Promise<Map<string, Identity[]>> => {
+    const out = new Map<string, Identity[]>();
+    const missing: string[] = [];
+    for (const id of personIds) {
+      const hit = cache.get(id);
+      if (hit && Date.now() - hit.at < ttl) out.set(id, hit.list);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const found = new Map<string, Identity[]>();
+      for (const i of await repos.identities.listForPersons(missing)) found.set(i.personId, [...(found.get(i.personId) ?? []), i]);
+      for (const id of missing) {
+        const list = found.get(id) ?? [];
+        cache.set(id, { at: Date.now(), list });
+        out.set(id, list);
+      }
+    }
+    return out;
   };
   return {
     async contacts(athleteIds) {
@@ -61,11 +74,15 @@ export function repositoryContacts(repos: Repos, options: ContactOptions): Conta
       if (athleteIds.length === 0) return out;
       const [profiles, memberships] = await Promise.all([repos.athletes.profiles(athleteIds), repos.memberships.listForPersons(athleteIds)]);
       const athleteTeams = memberships.filter((m) => m.roles.includes('athlete'));
-      const teams = new Map((await repos.teams.getMany([...new Set(athleteTeams.map((m) => m.teamId))])).map((t) => [t.id, t]));
+      const [teamList, identities] = await Promise.all([
+        repos.teams.getMany([...new Set(athleteTeams.map((m) => m.teamId))]),
+        identitiesOf(profiles.filter((p) => p.dmsEnabled).map((p) => p.id)),
+      ]);
+      const teams = new Map(teamList.map((t) => [t.id, t]));
       for (const p of profiles) {
         const recipients: Recipient[] = [];
         if (p.dmsEnabled) {
-          const ids = await identitiesOf(p.id);
+          const ids = identities.get(p.id) ?? [];
           const dm = options.platforms.map((pl) => ids.find((i) => i.platform === pl)).find((i) => i !== undefined);
           if (dm) recipients.push({ channel: 'dm', audience: 'athlete', target: { platform: dm.platform, kind: 'dm', userId: dm.userId } });
         }

@@ -9,7 +9,7 @@ import { audit, loadProfile, publish, requireCoachOf, todayIn } from './context.
 import { fail } from './error-codes.ts';
 import type { CoreDeps } from './ports.ts';
 import { decideAll, prepareRequests, rxLockKey, toRecord } from './prescribe.use-case.ts';
-import type { Actor, OverrideRecord, PrescriptionRecord } from './types.ts';
+import { prescriptionIdOf, type Actor, type OverrideRecord, type PrescriptionRecord } from './types.ts';
 import { isSessionType, optionalText, requireDate, requireIntIn, shown } from './validation.ts';
 
 export interface OverrideRequest {
@@ -50,7 +50,7 @@ export async function applyOverride(deps: CoreDeps, actor: Actor, input: Overrid
     const approval = { state: 'approved' as const, by: actor.personId, at: now };
     const base = cur
       ? { id: cur.id, revision: cur.revision + 1, createdAt: cur.createdAt, delivery: cur.delivery, approval, override }
-      : { id: deps.newId(), revision: 1, createdAt: now, delivery: {}, approval, override };
+      : { id: prescriptionIdOf(profile.id, date), revision: 1, createdAt: now, delivery: {}, approval, override };
     let next = toRecord(decision!, prepared!.hash, base, now);
     if (cur) await deps.prescriptions.replace(next);
     else if ((await deps.prescriptions.insert(next)) === 'duplicate') {

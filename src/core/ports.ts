@@ -61,6 +61,8 @@ export interface IdentityRepository {
   insert(identity: Identity): Promise<InsertResult>;
   find(platform: Platform, userId: string): Promise<Identity | null>;
   listForPerson(personId: string): Promise<Identity[]>;
+  /** The identities of many persons in one query, each person's in link order. */
+  listForPersons(personIds: readonly string[]): Promise<Identity[]>;
 }
 
 export interface AthleteRepository {

@@ -236,6 +236,12 @@ export interface DeliveryRecord {
   error?: string;
 }
 
+/**
+ * A prescription's id: one per athlete-day, derived from it, so that a stored prescription is found by
+ * its `_id` (the one filter the embedded FerretDB answers from an index; see src/db/README.md).
+ */
+export const prescriptionIdOf = (athleteId: string, date: string) => `${athleteId}:${date}`;
+
 /** One per athlete + local date. Idempotent: prescribeForDay returns it unless inputs changed before delivery. */
 export interface PrescriptionRecord {
   id: string;

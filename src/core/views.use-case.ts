@@ -149,12 +149,12 @@ export async function teamRoster(deps: CoreDeps, actor: Actor, teamId: string): 
   const [persons, profiles, identities] = await Promise.all([
     deps.persons.getMany(ids),
     deps.athletes.profiles(ids),
-    Promise.all(ids.map((id) => deps.identities.listForPerson(id))),
+    deps.identities.listForPersons(ids),
   ]);
   const personBy = new Map(persons.map((p) => [p.id, p]));
   const profileBy = new Map(profiles.map((p) => [p.id, p]));
   const members: RosterMember[] = [];
-  memberships.forEach((m, i) => {
+  memberships.forEach((m) => {
     const p = personBy.get(m.personId);
     if (!p) return;
     const member: RosterMember = {
@@ -162,7 +162,7 @@ export async function teamRoster(deps: CoreDeps, actor: Actor, teamId: string): 
       displayName: p.displayName,
       timezone: p.timezone,
       roles: [...m.roles],
-      platforms: [...new Set(identities[i]!.map((x) => x.platform))],
+      platforms: [...new Set(identities.filter((x) => x.personId === m.personId).map((x) => x.platform))],
     };
     const a = profileBy.get(m.personId);
     if (a && m.roles.includes('athlete')) member.status = a.status;

@@ -7,6 +7,14 @@
  * guarded by a unique index. So a lease is a chain of documents `<key>#<gen>`: to take the lease you
  * insert generation n+1; whoever inserts first holds it, every other racer gets a duplicate-key error.
  * An expired or released generation lets the next one be inserted (take-over after a crash).
+ *
+ * Every read and write here is by `_id` — the only filter FerretDB answers from an index (with the id
+ * index keeper of tools/ferretdb); a `{key}` query reads the whole collection, which grows by a document
+ * per delivered message. The newest generation is found by probing ids: a chain is contiguous from
+ * generation 0 (generations are never deleted one by one), so from a generation known to exist we gallop
+ * upwards (n+1, n+2, n+4, …) to the first missing one and binary-search the gap. Each process remembers
+ * the newest generation it saw per key as the starting point, so the usual acquire is one probe that
+ * misses plus the insert. An empty chain is one probe.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 
@@ -48,15 +56,67 @@ export function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: number })?.code === 11000;
 }
 
+export const leaseIdOf = (key: string, gen: number) => `${key}#${gen}`;
+
+/** Most keys whose newest generation a process remembers (oldest forgotten first). */
+const HINTS = 50_000;
+
 export class LeaseRepository {
   private readonly model: Model<LeaseDoc>;
+  /** key → a generation known to exist (a lower bound of the newest). */
+  private readonly hints = new Map<string, number>();
   constructor(conn: Connection) {
     this.model = registerLeaseModel(conn);
   }
 
+  private async gen(key: string, gen: number): Promise<LeaseDoc | null> {
+    return this.model.findOne({ _id: leaseIdOf(key, gen) }).lean<LeaseDoc>().exec();
+  }
+
+  private remember(key: string, gen: number): void {
+    this.hints.delete(key);
+    this.hints.set(key, gen);
+    if (this.hints.size > HINTS) this.hints.delete(this.hints.keys().next().value!);
+  }
+
   /** The newest generation of a key, or null. */
   async latest(key: string): Promise<LeaseDoc | null> {
-    return this.model.findOne({ key }).sort({ gen: -1 }).lean<LeaseDoc>().exec();
+    let known = this.hints.get(key);
+    let doc = known !== undefined ? await this.gen(key, known) : null;
+    if (!doc) {
+      known = 0; // no hint, or the chain was purged since: start from the beginning
+      doc = await this.gen(key, 0);
+      if (!doc) {
+        this.hints.delete(key);
+        return null;
+      }
+    }
+    // gallop: `doc` at `known` exists; find a missing generation above it
+    let step = 1;
+    let missing = -1;
+    for (;;) {
+      const probe = await this.gen(key, known! + step);
+      if (!probe) {
+        missing = known! + step;
+        break;
+      }
+      known = known! + step;
+      doc = probe;
+      step *= 2;
+    }
+    // binary search in (known, missing): the newest existing generation
+    let lo = known!;
+    let hi = missing;
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const probe = await this.gen(key, mid);
+      if (probe) {
+        lo = mid;
+        doc = probe;
+      } else hi = mid;
+    }
+    this.remember(key, lo);
+    return doc;
   }
 
   /** Try to take the lease for `key` until now + ttlMs. Never throws on a lost race. */
@@ -68,7 +128,7 @@ export class LeaseRepository {
     const gen = latest ? latest.gen + 1 : 0;
     try {
       await this.model.create({
-        _id: `${key}#${gen}`,
+        _id: leaseIdOf(key, gen),
         key,
         gen,
         owner,
@@ -76,6 +136,7 @@ export class LeaseRepository {
         leaseUntil: new Date(now.getTime() + ttlMs),
         createdAt: now,
       });
+      this.remember(key, gen);
       return { acquired: true, gen, takeover: latest?.state === 'held' };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -94,14 +155,17 @@ export class LeaseRepository {
    * somebody took over), so the caller can log the possible duplicate.
    */
   async complete(key: string, gen: number, now: Date = new Date()): Promise<boolean> {
-    await this.model.updateOne({ _id: `${key}#${gen}` }, { $set: { state: 'done', doneAt: now } }).exec();
-    const latest = await this.latest(key);
-    return latest?.gen === gen;
+    await this.model.updateOne({ _id: leaseIdOf(key, gen) }, { $set: { state: 'done', doneAt: now } }).exec();
+    return !(await this.gen(key, gen + 1)); // nobody took over after us
   }
 
-  /** Give the lease up without completing, so the next acquire need not wait for expiry. */
+  /**
+   * Give up a generation you hold and have not completed, so the next acquire need not wait for expiry.
+   * By `_id` alone (the indexed path). If the lease expired and somebody took over meanwhile, marking the
+   * old generation released changes nothing: only the newest generation counts.
+   */
   async release(key: string, gen: number): Promise<void> {
-    await this.model.updateOne({ _id: `${key}#${gen}`, state: 'held' }, { $set: { state: 'released' } }).exec();
+    await this.model.updateOne({ _id: leaseIdOf(key, gen) }, { $set: { state: 'released' } }).exec();
   }
 
   async isDone(key: string): Promise<boolean> {

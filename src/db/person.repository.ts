@@ -47,6 +47,10 @@ export class MongoIdentityRepository implements IdentityRepository {
   async listForPerson(personId: string): Promise<Identity[]> {
     return (await this.m.find({ personId }).sort({ linkedAt: 1 }).lean().exec()).map((d) => strip(d) as unknown as Identity);
   }
+  async listForPersons(personIds: readonly string[]): Promise<Identity[]> {
+    if (personIds.length === 0) return [];
+    return (await this.m.find({ personId: { $in: [...new Set(personIds)] } }).sort({ personId: 1, linkedAt: 1 }).lean().exec()).map((d) => strip(d) as unknown as Identity);
+  }
 }
 
 export class MongoAthleteRepository implements AthleteRepository {

@@ -1,9 +1,11 @@
 /** Prescriptions (PrescriptionRepository). insertMany reports duplicates instead of failing the batch. */
 import type { Connection, Model } from 'mongoose';
 import type { InsertResult, PrescriptionRepository } from '../core/ports.ts';
-import type { PrescriptionRecord } from '../core/types.ts';
+import { prescriptionIdOf, type PrescriptionRecord } from '../core/types.ts';
 import { registerPrescriptionModel, type PrescriptionDoc } from './prescription.model.ts';
 import { insertOne, isDuplicateKey, withId } from './schema-helpers.ts';
+
+const LOOKUPS_IN_FLIGHT = 16;
 
 function toRecord(d: PrescriptionDoc): PrescriptionRecord {
   const r = withId<PrescriptionRecord>(d);
@@ -18,6 +20,7 @@ function toRecord(d: PrescriptionDoc): PrescriptionRecord {
 
 const toDoc = (p: PrescriptionRecord) => {
   const { id, ...rest } = p;
+  if (id !== prescriptionIdOf(p.athleteId, p.date)) throw new Error(`prescription id ${id} is not prescriptionIdOf(${p.athleteId}, ${p.date}): it could never be found by get()`);
   return { _id: id, ...rest };
 };
 
@@ -26,18 +29,29 @@ export class MongoPrescriptionRepository implements PrescriptionRepository {
   constructor(conn: Connection) {
     this.m = registerPrescriptionModel(conn);
   }
+  /** By `_id` (prescriptionIdOf): an index search on MongoDB and on the embedded FerretDB alike. */
   async get(athleteId: string, date: string): Promise<PrescriptionRecord | null> {
-    const d = await this.m.findOne({ athleteId, date }).lean<PrescriptionDoc>().exec();
+    const d = await this.m.findOne({ _id: prescriptionIdOf(athleteId, date) }).lean<PrescriptionDoc>().exec();
     return d ? toRecord(d) : null;
   }
+  /**
+   * One `_id` lookup per athlete-day, LOOKUPS_IN_FLIGHT at a time. A single {_id: {$in}} query would be
+   * one round-trip on MongoDB, but the embedded FerretDB answers only an {_id: value} filter from an index
+   * and reads (and decodes) the whole collection for anything else — and this collection grows by one
+   * document per athlete-day.
+   */
   async findMany(keys: readonly { athleteId: string; date: string }[]): Promise<PrescriptionRecord[]> {
-    if (keys.length === 0) return [];
-    const wanted = new Set(keys.map((k) => `${k.athleteId}|${k.date}`));
-    const docs = await this.m
-      .find({ athleteId: { $in: [...new Set(keys.map((k) => k.athleteId))] }, date: { $in: [...new Set(keys.map((k) => k.date))] } })
-      .lean<PrescriptionDoc[]>()
-      .exec();
-    return docs.filter((d) => wanted.has(`${d.athleteId}|${d.date}`)).map(toRecord);
+    const ids = [...new Set(keys.map((k) => prescriptionIdOf(k.athleteId, k.date)))];
+    const found: (PrescriptionRecord | null)[] = new Array(ids.length).fill(null);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < ids.length; i = next++) {
+        const d = await this.m.findOne({ _id: ids[i]! }).lean<PrescriptionDoc>().exec();
+        if (d) found[i] = toRecord(d);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LOOKUPS_IN_FLIGHT, ids.length) }, worker));
+    return found.filter((r): r is PrescriptionRecord => r !== null);
   }
   async listForDate(athleteIds: readonly string[], date: string): Promise<PrescriptionRecord[]> {
     if (athleteIds.length === 0) return [];

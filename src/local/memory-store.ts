@@ -74,6 +74,10 @@ export function createMemoryRepositories(newId: () => string): Repositories {
     },
     find: async (platform, userId) => (identities.has(`${platform}:${userId}`) ? copy(identities.get(`${platform}:${userId}`)!) : null),
     listForPerson: async (personId) => [...identities.values()].filter((i) => i.personId === personId).map(copy),
+    listForPersons: async (ids) => {
+      const wanted = new Set(ids);
+      return [...identities.values()].filter((i) => wanted.has(i.personId)).map(copy);
+    },
   };
   const athleteRepo: AthleteRepository = {
     insert: async (a) => insertOnce(athletes, a.id, a),
