@@ -1,5 +1,5 @@
 /**
- * npm run bench:crash [-- --trials 20 --athletes 1000 --lease-ttl-ms 5000 --seed 1]
+ * npm run bench:crash [-- --trials 20 --athletes 1000 --lease-ttl-ms 5000 --slack-interval-ms 5 --seed 1]
  *
  * Crash trials with real processes, reusing the e2e harness (tests/bench/crash-instance.ts is the e2e
  * morning-instance.ts with the deadline as an argument): per trial, a fresh database with N athletes
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     'lease-ttl-ms': { type: 'string', default: '5000' },
     'deadline-ms': { type: 'string', default: '1800000' },
     concurrency: { type: 'string', default: '4' },
+    /** The Slack sender's spacing of posts to one channel (Slack asks ~1/s; the fake here enforces nothing). */
+    'slack-interval-ms': { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
   },
 });
@@ -90,7 +92,7 @@ else {
 }
 const kind = external ? 'MONGODB_URI' : 'embedded FerretDB v1.24 (SQLite)';
 console.log(`# bench:crash — ${machineFacts({ db: kind })}`);
-console.log(`trials ${TRIALS} · athletes ${N} (each: 1 Discord DM + 1 Slack team line) · SIGKILL after a random delivery · lease TTL ${TTL} ms · seed ${values.seed}`);
+console.log(`trials ${TRIALS} · athletes ${N} (each: 1 Discord DM + 1 Slack team line) · SIGKILL after a random delivery · lease TTL ${TTL} ms · Slack spacing ${values['slack-interval-ms']} ms per channel · seed ${values.seed}`);
 
 /** N athletes (Europe/London, 06:30) with Discord identities, one team bound to a Slack channel. Bulk inserts. */
 async function seed(dbName: string): Promise<string[]> {
@@ -121,7 +123,7 @@ try {
     // limits effectively off: this bench is about exactly-once, bench:deliver is about pacing
     const discord = await new FakeDiscordApi({ routeLimit: 1_000_000, globalLimitPerSecond: 1_000_000 }).start();
     const slack = await new FakeSlackApi({ channels: [CHANNEL], perChannelPerSecond: 1_000_000, burst: 1_000_000 }).start();
-    const base = { mongoUri: uri, dbName, discordApi: discord.apiUrl, slackApi: slack.apiUrl, discordToken: discord.token, slackToken: slack.token, leaseTtlMs: TTL, key: Buffer.alloc(32, 3).toString('base64'), start: START, deadlineMs: Number(values['deadline-ms']), concurrency: Number(values.concurrency) };
+    const base = { mongoUri: uri, dbName, discordApi: discord.apiUrl, slackApi: slack.apiUrl, discordToken: discord.token, slackToken: slack.token, leaseTtlMs: TTL, key: Buffer.alloc(32, 3).toString('base64'), start: START, deadlineMs: Number(values['deadline-ms']), concurrency: Number(values.concurrency), slackIntervalMs: Number(values['slack-interval-ms']) };
     const killAt = 1 + Math.floor(random() * (2 * N - 1));
     let killed = false;
     const first = startInstance({ ...base, label: `t${trial}-first` }, (i) => {

@@ -9,7 +9,7 @@
  *    daily_metrics documents written with insertMany in chunks; timed separately, not part of the path;
  * 3. whole path — the real morning-delivery job (Scheduler.runNow on a manual clock after everyone's
  *    morning): prescribeMany over the repositories → presenters → Outbox with LeaseRepository leases →
- *    recordDeliveries, every athlete's DM and their team's channel line. Messages go to an in-process
+ *    recordDelivery, every athlete's DM and their team's channel line. Messages go to an in-process
  *    counting sender (platform 'console', no rate limit): the rate-limited platform path is bench:deliver's.
  *
  * Database: MONGODB_URI when set, else the embedded FerretDB started into a temp dir (tests/bench/bench-db.ts).
@@ -184,9 +184,9 @@ export async function runMorningBench(o: MorningBenchOptions): Promise<MorningBe
         return r;
       },
       deliverablePrescriptions: core.deliverablePrescriptions,
-      recordDeliveries: async (...a: Parameters<typeof core.recordDeliveries>) => {
+      recordDelivery: async (...a: Parameters<typeof core.recordDelivery>) => {
         const s = performance.now();
-        const r = await core.recordDeliveries(...a);
+        const r = await core.recordDelivery(...a);
         perAthlete.set(a[0], (perAthlete.get(a[0]) ?? 0) + performance.now() - s);
         return r;
       },
@@ -216,15 +216,15 @@ export async function runMorningBench(o: MorningBenchOptions): Promise<MorningBe
     counting = false;
     await scheduler.stop();
 
-    // per athlete: its share of the prescribe batches + its own outbox and recordDeliveries time
+    // per athlete: its share of the prescribe batches + its own outbox and recordDelivery time
     const rxs = await repos.prescriptions.listForDate(ids, DATE);
     const prescribeShare = prescribeMs / Math.max(1, rxs.length);
     const lat = rxs.map((rx) => prescribeShare + (perAthlete.get(`rx:${rx.athleteId}`) ?? 0) + (perAthlete.get(rx.athleteId) ?? 0));
     const expectedKeys = rxs.flatMap((rx) => [`${rx.id}:dm`, `${rx.id}:team:team-${Math.floor(ids.indexOf(rx.athleteId) / o.teamSize)}:console`]);
     const duplicates = [...sender.byKey.values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
     const missed = N * 2 - expectedKeys.filter((k) => sender.byKey.has(k)).length;
-    o.print(`whole path (morning job: prescribeMany → presenters → outbox + leases → recordDeliveries, ${db.kind}): ${N} athletes in ${pathS.toFixed(1)} s → ${(N / pathS).toFixed(1)} athletes/s (target ≥ 200); prescribeMany ${(prescribeMs / 1000).toFixed(1)} s of it`);
-    o.print(`per athlete (prescribe share + its outbox deliveries + recordDeliveries): p50 ${percentile(lat, 50).toFixed(1)} ms · p99 ${percentile(lat, 99).toFixed(1)} ms`);
+    o.print(`whole path (morning job: prescribeMany → presenters → outbox + leases → recordDelivery, ${db.kind}): ${N} athletes in ${pathS.toFixed(1)} s → ${(N / pathS).toFixed(1)} athletes/s (target ≥ 200); prescribeMany ${(prescribeMs / 1000).toFixed(1)} s of it`);
+    o.print(`per athlete (prescribe share + its outbox deliveries + recordDelivery): p50 ${percentile(lat, 50).toFixed(1)} ms · p99 ${percentile(lat, 99).toFixed(1)} ms`);
     o.print(`messages: ${sender.dm} DMs + ${sender.team} team lines to the counting sender · duplicates ${duplicates} · missed ${missed}`);
     const rt = Object.fromEntries([...roundTrips.entries()].sort((a, b) => b[1] - a[1]));
     const total = Object.values(rt).reduce((a, b) => a + b, 0);

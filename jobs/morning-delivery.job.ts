@@ -6,8 +6,7 @@
  *   due athletes (in-memory DueIndex; a quiet minute costs one comparison)
  *     → prescribeMany (batched; idempotent per athlete-day; paused athletes are skipped)
  *     → approval mode: pending prescriptions are held; a coach's approval releases them on the next tick
- *     → render (presenters) → outbox.deliver per channel → recordDeliveries (once per athlete-day, when all
- *       its channels are done: one lock, one read, one write)
+ *     → render (presenters) → outbox.deliver per channel → recordDelivery
  *
  * Exactly once: the delivery key is `${prescription.id}:${channel}` (one per athlete, local date and
  * channel, since a prescription is unique per athlete-day); the outbox claims it with an
@@ -41,7 +40,7 @@ export interface MorningDeliveryOptions {
 }
 
 export interface MorningDeliveryDeps {
-  core: Pick<UseCases, 'prescribeMany' | 'deliverablePrescriptions' | 'recordDeliveries'>;
+  core: Pick<UseCases, 'prescribeMany' | 'deliverablePrescriptions' | 'recordDelivery'>;
   schedules: SharedSchedules;
   contacts: ContactDirectory;
   renderer: MorningRenderer;
@@ -56,9 +55,6 @@ export interface MorningDeliveryJob extends Job {
   heldCount(): number;
   readonly index: DueIndex;
 }
-
-/** One channel's delivery record, as recordDeliveries takes it. */
-type DeliveryInput = Parameters<UseCases['recordDeliveries']>[2][string];
 
 export const deliveryKeyOf = (prescriptionId: string, channel: string) => `${prescriptionId}:${channel}`;
 const keyOf = (athleteId: string, date: string) => `${athleteId}|${date}`;
@@ -96,10 +92,15 @@ export function morningDeliveryJob(deps: MorningDeliveryDeps): MorningDeliveryJo
 
   const heldDue = (now: Date) => approvalSignal || [...held.values()].some((h) => h.recheckAt <= now.getTime());
 
-  /** Deliver one channel; `record` is what to write into the prescription's delivery record, if anything. */
-  async function deliverOne(rx: PrescriptionRecord, contact: AthleteContact, r: Recipient, c: Counters, log: JobContext['logger']): Promise<{ outcome: ChannelOutcome; record?: DeliveryInput }> {
+  /**
+   * One channel, recorded as soon as it is out: the first recorded send freezes the prescription
+   * (isFrozen), so changed inputs can no longer alter a session the athlete has already seen. (Recording
+   * an athlete-day's channels together to save database round-trips was tried: it left DMs unrecorded —
+   * unfrozen — until the team channel's ~1/s lane reached them.)
+   */
+  async function deliverOne(rx: PrescriptionRecord, contact: AthleteContact, r: Recipient, c: Counters, log: JobContext['logger']): Promise<ChannelOutcome> {
     const prior = rx.delivery[r.channel];
-    if (prior?.status === 'sent') return { outcome: 'already' };
+    if (prior?.status === 'sent') return 'already';
     const message = await renderer.render({ prescription: rx, contact, audience: r.audience });
     const outcome = await delivery.deliver(deliveryKeyOf(rx.id, r.channel), r.target, message);
     switch (outcome.status) {
@@ -109,15 +110,17 @@ export function morningDeliveryJob(deps: MorningDeliveryDeps): MorningDeliveryJo
         if (outcome.status === 'already_sent') c.alreadySent += 1;
         else c.sent += 1;
         const ref = outcome.message?.messageId;
-        return { outcome: outcome.status === 'already_sent' ? 'already' : 'sent', record: { status: 'sent', revision: rx.revision, ...(ref ? { messageRef: ref } : {}) } };
+        await core.recordDelivery(rx.athleteId, rx.date, r.channel, { status: 'sent', revision: rx.revision, ...(ref ? { messageRef: ref } : {}) });
+        return outcome.status === 'already_sent' ? 'already' : 'sent';
       }
       case 'in_progress':
         c.inProgress += 1;
-        return { outcome: 'in_progress' };
+        return 'in_progress';
       case 'failed':
         c.failed += 1;
         log.warn({ athleteId: rx.athleteId, date: rx.date, channel: r.channel, code: outcome.error.code, permanent: outcome.error.permanent }, 'morning delivery failed');
-        return { outcome: outcome.error.permanent ? 'failed_permanent' : 'failed_transient', record: { status: 'failed', revision: rx.revision, error: `${outcome.error.code}: ${outcome.error.message}` } };
+        await core.recordDelivery(rx.athleteId, rx.date, r.channel, { status: 'failed', revision: rx.revision, error: `${outcome.error.code}: ${outcome.error.message}` });
+        return outcome.error.permanent ? 'failed_permanent' : 'failed_transient';
     }
   }
 
@@ -135,38 +138,19 @@ export function morningDeliveryJob(deps: MorningDeliveryDeps): MorningDeliveryJo
     const directory = await contacts.contacts([...new Set(rxs.map((r) => r.athleteId))]);
     const retryAt = new Map<string, number>();
     const later = (k: string, at: number) => retryAt.set(k, Math.max(retryAt.get(k) ?? 0, at));
-    /** Per athlete-day: channels still under way, and the delivery records gathered so far. */
-    const open = new Map<string, { channels: number; records: Record<string, DeliveryInput> }>();
-    const settle = async (rx: PrescriptionRecord, channel: string, record: DeliveryInput | undefined) => {
-      const k = keyOf(rx.athleteId, rx.date);
-      const o = open.get(k)!;
-      if (record) o.records[channel] = record;
-      if (--o.channels > 0 || Object.keys(o.records).length === 0) return;
-      try {
-        await core.recordDeliveries(rx.athleteId, rx.date, o.records);
-      } catch (err) {
-        // e.g. RECORD.BUSY: the outbox keys protect the messages (a retry finds them already sent)
-        ctx.logger.warn({ err, athleteId: rx.athleteId, date: rx.date }, 'recording the morning delivery failed; will retry');
-        later(k, now.getTime() + retryMs);
-      }
-    };
     const attempt = async (rx: PrescriptionRecord, contact: AthleteContact, r: Recipient) => {
       const k = keyOf(rx.athleteId, rx.date);
-      let record: DeliveryInput | undefined;
-      if (ctx.signal.aborted) later(k, now.getTime()); // left for the next run
-      else {
-        try {
-          const o = await deliverOne(rx, contact, r, c, ctx.logger);
-          record = o.record;
-          if (o.outcome === 'failed_transient') later(k, now.getTime() + retryMs);
-          // another instance holds the key: look again after a minute (its lease expires if it died)
-          if (o.outcome === 'in_progress') later(k, now.getTime() + 60_000);
-        } catch (err) {
-          ctx.logger.warn({ err, athleteId: rx.athleteId, date: rx.date, channel: r.channel }, 'morning delivery step failed; will retry');
-          later(k, now.getTime() + retryMs);
-        }
+      if (ctx.signal.aborted) return later(k, now.getTime()); // left for the next run
+      try {
+        const o = await deliverOne(rx, contact, r, c, ctx.logger);
+        if (o === 'failed_transient') later(k, now.getTime() + retryMs);
+        // another instance holds the key: look again after a minute (its lease expires if it died)
+        if (o === 'in_progress') later(k, now.getTime() + 60_000);
+      } catch (err) {
+        // e.g. RECORD.BUSY while recording: the outbox key protects the message; try again later
+        ctx.logger.warn({ err, athleteId: rx.athleteId, date: rx.date, channel: r.channel }, 'morning delivery step failed; will retry');
+        later(k, now.getTime() + retryMs);
       }
-      await settle(rx, r.channel, record);
     };
     const dms: { rx: PrescriptionRecord; contact: AthleteContact; r: Recipient }[] = [];
     const shared = new Map<string, { rx: PrescriptionRecord; contact: AthleteContact; r: Recipient }[]>();
@@ -176,7 +160,6 @@ export function morningDeliveryJob(deps: MorningDeliveryDeps): MorningDeliveryJo
         c.unreachable += 1;
         continue;
       }
-      open.set(keyOf(rx.athleteId, rx.date), { channels: contact.recipients.length, records: {} });
       for (const r of contact.recipients) {
         if (r.audience === 'athlete') dms.push({ rx, contact, r });
         else {

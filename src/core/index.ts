@@ -16,7 +16,7 @@ import { createLinkCode, linkIdentity, registerAthlete, registerPerson, resolveA
 import { recordSourceDays } from './metrics.use-case.ts';
 import { activatePolicyModel, publishPolicyModel, saveTwinCalibration } from './models.use-case.ts';
 import { applyOverride } from './override.use-case.ts';
-import { deliverablePrescriptions, prescribeForDay, prescribeMany, recordDeliveries, recordDelivery, sessionFor } from './prescribe.use-case.ts';
+import { deliverablePrescriptions, prescribeForDay, prescribeMany, recordDelivery, sessionFor } from './prescribe.use-case.ts';
 import { deleteMyData, exportMyData } from './privacy.use-case.ts';
 import { pauseAthlete, resumeAthlete, updateSettings } from './settings.use-case.ts';
 import { teamBoard } from './team-board.use-case.ts';
@@ -44,7 +44,6 @@ const USE_CASES = {
   sessionFor,
   deliverablePrescriptions,
   recordDelivery,
-  recordDeliveries,
   applyOverride,
   setConstraint,
   removeConstraint,

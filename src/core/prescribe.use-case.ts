@@ -380,30 +380,21 @@ export async function deliverablePrescriptions(deps: CoreDeps, keys: readonly { 
   return (await deps.prescriptions.findMany(keys)).filter(isVisibleToAthlete);
 }
 
-export type DeliveryInput = Omit<DeliveryRecord, 'at'> & { at?: Date };
-
 /** The delivery job records what happened per channel (serialised with every other change). */
-export async function recordDelivery(deps: CoreDeps, athleteId: string, date: string, channel: string, delivery: DeliveryInput): Promise<PrescriptionRecord> {
-  return recordDeliveries(deps, athleteId, date, { [channel]: delivery });
-}
-
-/**
- * Several channels of one athlete-day in one change: one lock, one read and one write for the whole
- * morning of an athlete (the morning job records a DM and team lines together once all are done).
- */
-export async function recordDeliveries(deps: CoreDeps, athleteId: string, date: string, deliveries: Readonly<Record<string, DeliveryInput>>): Promise<PrescriptionRecord> {
+export async function recordDelivery(
+  deps: CoreDeps,
+  athleteId: string,
+  date: string,
+  channel: string,
+  delivery: Omit<DeliveryRecord, 'at'> & { at?: Date },
+): Promise<PrescriptionRecord> {
   return deps.mutex.withLock(rxLockKey(athleteId, date), async () => {
     const cur = await deps.prescriptions.get(athleteId, date);
     if (!cur) throw fail('PRESCRIPTION.NOT_FOUND', 'There is no session for that day yet.');
-    const at = deps.clock.now();
-    const delivery = { ...cur.delivery };
-    for (const [channel, d] of Object.entries(deliveries)) {
-      const rec: DeliveryRecord = { status: d.status, revision: d.revision, at: d.at ?? at };
-      if (d.messageRef !== undefined) rec.messageRef = d.messageRef;
-      if (d.error !== undefined) rec.error = d.error.slice(0, 500);
-      delivery[channel] = rec;
-    }
-    const next = { ...cur, delivery, updatedAt: at };
+    const rec: DeliveryRecord = { status: delivery.status, revision: delivery.revision, at: delivery.at ?? deps.clock.now() };
+    if (delivery.messageRef !== undefined) rec.messageRef = delivery.messageRef;
+    if (delivery.error !== undefined) rec.error = delivery.error.slice(0, 500);
+    const next = { ...cur, delivery: { ...cur.delivery, [channel]: rec }, updatedAt: deps.clock.now() };
     await deps.prescriptions.replace(next);
     return next;
   });

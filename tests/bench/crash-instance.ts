@@ -1,6 +1,8 @@
 /**
  * (tests/bench copy of tests/e2e/support/morning-instance.ts for bench:crash: deadline and DM concurrency are
- * arguments, because a 1,000-athlete morning on the embedded database takes longer than the e2e 60 s.)
+ * arguments, because a 1,000-athlete morning on the embedded database takes longer than the e2e 60 s, and
+ * so is the Slack sender's per-channel spacing: 1,000 team lines in one channel at Slack's ~1/s would make
+ * every trial last 17 minutes, and pacing is bench:deliver's subject, not this one's.)
  *
  * One service instance running only the morning job, as a child process the crash tests can kill:
  *
@@ -32,7 +34,7 @@ import { createLogger } from '../../src/logger.ts';
 import { mergeSourceDays } from '../../src/wearables/merge.ts';
 import { FakeEngine } from '../src/core/support/fake-engine.ts';
 
-const args = JSON.parse(process.argv[2]!) as { mongoUri: string; dbName: string; discordApi: string; slackApi: string; discordToken: string; slackToken: string; start: string; leaseTtlMs: number; label: string; key: string; deadlineMs?: number; concurrency?: number };
+const args = JSON.parse(process.argv[2]!) as { mongoUri: string; dbName: string; discordApi: string; slackApi: string; discordToken: string; slackToken: string; start: string; leaseTtlMs: number; label: string; key: string; deadlineMs?: number; concurrency?: number; slackIntervalMs?: number };
 const logger = createLogger({ level: 'silent' });
 const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ instance: args.label, ...o })}\n`);
 
@@ -42,7 +44,7 @@ const repos = createRepositories(conn, { cipher: new TokenCipher({ current: args
 const clock = new ManualClock(args.start);
 const core = createUseCases({ ...repos, clock, newId: randomUUID, engine: new FakeEngine(), twin: { update: async () => null }, notifier: { publish: async () => undefined }, mergeDays: mergeSourceDays });
 const discord = new DiscordSender({ token: args.discordToken, apiBaseUrl: args.discordApi, logger });
-const slack = new SlackSender({ token: args.slackToken, apiUrl: args.slackApi, logger });
+const slack = new SlackSender({ token: args.slackToken, apiUrl: args.slackApi, logger, ...(args.slackIntervalMs !== undefined ? { perChannelIntervalMs: args.slackIntervalMs } : {}) });
 const outbox = new Outbox({ leases: new LeaseRepository(conn), senders: [discord, slack], logger, leaseTtlMs: args.leaseTtlMs, owner: `${args.label}:${process.pid}` });
 const delivery: MessageDelivery = {
   async deliver(key: string, target: DeliveryTarget, message: ChatMessage): Promise<DeliveryResult> {

@@ -3,11 +3,11 @@ import type { AthleteContact, AthleteSchedule, ContactDirectory, MorningRenderer
 import type { UseCases } from '../../../src/core/index.ts';
 import type { PrescriptionRecord } from '../../../src/core/types.ts';
 
-/** prescribeMany / deliverablePrescriptions / recordDeliveries over a Map (idempotent per athlete-day). */
+/** prescribeMany / deliverablePrescriptions / recordDelivery over a Map (idempotent per athlete-day). */
 export function memoryCore(opts: { pending?: (athleteId: string) => boolean } = {}) {
   const rxs = new Map<string, PrescriptionRecord>();
   const calls = { prescribe: 0 };
-  const core: Pick<UseCases, 'prescribeMany' | 'deliverablePrescriptions' | 'recordDeliveries'> = {
+  const core: Pick<UseCases, 'prescribeMany' | 'deliverablePrescriptions' | 'recordDelivery'> = {
     async prescribeMany(items) {
       calls.prescribe += items.length;
       return items.map(({ athleteId, date }) => {
@@ -40,9 +40,9 @@ export function memoryCore(opts: { pending?: (athleteId: string) => boolean } = 
     async deliverablePrescriptions(keys) {
       return keys.map((k) => rxs.get(`${k.athleteId}|${k.date}`)).filter((r): r is PrescriptionRecord => !!r && r.approval.state !== 'pending');
     },
-    async recordDeliveries(athleteId, date, records) {
+    async recordDelivery(athleteId, date, channel, d) {
       const rx = rxs.get(`${athleteId}|${date}`)!;
-      for (const [channel, d] of Object.entries(records)) rx.delivery[channel] = { status: d.status, revision: d.revision, at: new Date() };
+      rx.delivery[channel] = { status: d.status, revision: d.revision, at: new Date() };
       return rx;
     },
   };
