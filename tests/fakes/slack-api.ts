@@ -313,10 +313,20 @@ export class FakeSlackApi {
         const all = this.messagesIn(channel)
           .filter((x) => oldest === undefined || Number(x.ts) > oldest)
           .reverse();
+        // cursor pagination as Slack does it: an opaque next_cursor while has_more (here: the offset, encoded)
+        let offset = 0;
+        if (args.cursor !== undefined && args.cursor !== '') {
+          const decoded = Number(Buffer.from(String(args.cursor), 'base64').toString('utf8').replace(/^next_ts:/, ''));
+          if (!Number.isInteger(decoded) || decoded < 0) return answer(200, { ok: false, error: 'invalid_cursor' });
+          offset = decoded;
+        }
+        const page = all.slice(offset, offset + limit);
+        const more = all.length > offset + limit;
         return answer(200, {
           ok: true,
-          messages: all.slice(0, limit).map((x) => ({ type: 'message', ...publicMessage(x, withMeta) })),
-          has_more: all.length > limit,
+          messages: page.map((x) => ({ type: 'message', ...publicMessage(x, withMeta) })),
+          has_more: more,
+          response_metadata: { next_cursor: more ? Buffer.from(`next_ts:${offset + limit}`).toString('base64') : '' },
         });
       }
 

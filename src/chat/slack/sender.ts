@@ -14,7 +14,8 @@
  *   (invalid_blocks); we retry that once after `fileReadyDelayMs`, then post without the image rather
  *   than not at all. The upload is cached per delivery key so retries do not upload it again.
  * - Idempotency: every message carries metadata { event_type: 'twincoach_delivery', event_payload:
- *   { key } }; findDelivered() looks it up with conversations.history(include_all_metadata) — needs the
+ *   { key } }; findDelivered() looks it up with conversations.history(include_all_metadata), every page since
+ *   the earlier attempt began (up to historyPages) — needs the
  *   channels:history / groups:history / im:history scopes for the channels we post to.
  */
 import { ErrorCode, LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
@@ -39,8 +40,10 @@ export interface SlackSenderOptions {
   timeoutMs?: number;
   /** Wait before re-posting when a fresh upload is not usable in a block yet. Default 1500 ms. */
   fileReadyDelayMs?: number;
-  /** How many recent messages findDelivered() reads. Default 200. */
+  /** Messages per conversations.history page in findDelivered(). Default 200 (Slack's recommended most). */
   historyLimit?: number;
+  /** Most history pages findDelivered() reads before answering "unknown". Default 25 (5,000 messages). */
+  historyPages?: number;
   sleep?: Sleep;
   now?: () => number;
 }
@@ -208,17 +211,29 @@ export class SlackSender implements ChatSender {
       this.log.warn({ err }, 'cannot open the conversation to check for an earlier delivery');
       return 'unknown';
     }
+    // Every message since the earlier attempt began, page by page: a busy team channel can hold hundreds of
+    // newer posts by the time a crashed holder's lease has expired (one page missed such a message in a
+    // crash trial, and the take-over posted it again).
+    const pages = this.options.historyPages ?? 25;
     try {
-      const res = await this.client.conversations.history({
-        channel,
-        oldest: (since.getTime() / 1000).toFixed(6),
-        limit: this.options.historyLimit ?? 200,
-        include_all_metadata: true,
-      });
-      const hit = ((res.messages ?? []) as HistoryMessage[]).find(
-        (m) => m.metadata?.event_type === SLACK_DELIVERY_EVENT && m.metadata.event_payload?.key === idempotencyKey,
-      );
-      return hit?.ts ? { platform: 'slack', channelId: channel, messageId: hit.ts, via: target.kind === 'dm' ? 'dm' : 'channel' } : null;
+      let cursor: string | undefined;
+      for (let page = 0; page < pages; page++) {
+        const res = await this.client.conversations.history({
+          channel,
+          oldest: (since.getTime() / 1000).toFixed(6),
+          limit: this.options.historyLimit ?? 200,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        });
+        const hit = ((res.messages ?? []) as HistoryMessage[]).find(
+          (m) => m.metadata?.event_type === SLACK_DELIVERY_EVENT && m.metadata.event_payload?.key === idempotencyKey,
+        );
+        if (hit?.ts) return { platform: 'slack', channelId: channel, messageId: hit.ts, via: target.kind === 'dm' ? 'dm' : 'channel' };
+        cursor = res.has_more ? res.response_metadata?.next_cursor || undefined : undefined;
+        if (!cursor) return null; // read to the start of the window: it is not there
+      }
+      this.log.warn({ channel, pages }, 'too many messages since the earlier attempt to tell whether it went out');
+      return 'unknown';
     } catch (err) {
       this.log.warn({ err: toDeliveryError(err), channel }, 'conversations.history failed; cannot tell whether the message went out');
       return 'unknown';

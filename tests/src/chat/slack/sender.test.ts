@@ -101,6 +101,25 @@ describe('Slack sender (WebClient against the loopback fake)', () => {
     expect(await sender.findDelivered(target, 'rx10:slack-team', since)).toBeNull();
   });
 
+  it('when hundreds of newer posts followed ours then findDelivered pages back through the history and still finds it', async () => {
+    const busy = await new FakeSlackApi({ channels: [TEAM], perChannelPerSecond: 1_000_000, burst: 1_000_000 }).start();
+    try {
+      const at = (o: Partial<ConstructorParameters<typeof SlackSender>[0]> = {}) => new SlackSender({ token: busy.token, apiUrl: busy.apiUrl, logger, retryConfig: fastRetries, perChannelIntervalMs: 0, ...o });
+      const target = { platform: 'slack' as const, kind: 'channel' as const, channelId: TEAM };
+      const since = new Date(Date.now() - 1_000);
+      const poster = at();
+      const ours = await poster.send(target, morningMessage({ image: undefined }), { idempotencyKey: 'crashed:team' });
+      for (let i = 0; i < 450; i++) await poster.send(target, { title: `line ${i}`, summary: 'x' }, { idempotencyKey: `later:${i}` });
+      const paging = at({ historyLimit: 100 });
+      expect(await paging.findDelivered(target, 'crashed:team', since)).toEqual(ours); // 5 pages of 100 back
+      expect(await paging.findDelivered(target, 'never:sent', since)).toBeNull(); // every page read: not there
+      // …and when the window holds more than the pages it may read, it cannot tell
+      expect(await at({ historyLimit: 100, historyPages: 3 }).findDelivered(target, 'crashed:team', since)).toBe('unknown');
+    } finally {
+      await busy.stop();
+    }
+  });
+
   it('when conversations.history is refused then findDelivered says unknown rather than guessing', async () => {
     fake.failNext(1, { method: 'conversations.history', error: 'missing_scope' });
     expect(await sender.findDelivered({ platform: 'slack', kind: 'channel', channelId: TEAM }, 'k', new Date(0))).toBe('unknown');
