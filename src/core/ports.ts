@@ -249,7 +249,13 @@ export interface Notifier {
 export interface CoreOptions {
   /** Days of history before the prescribed day handed to the engine. Default 90. */
   historyDays: number;
-  /** Athletes per chunk in the batched prescribe. Default 250. */
+  /**
+   * Athletes per chunk in the batched prescribe. Default 1,000: each chunk reads its history with one
+   * query per collection, and on the embedded FerretDB such a query reads the whole collection whatever
+   * it asks for, so fewer, larger chunks cost proportionally less (250 → 1,000 took bench:morning at
+   * 1,000 athletes from 95.5 s to 50.7 s, peak RSS 534 → 428 MiB). A chunk holds its athletes' 90 days of
+   * history in memory at once (1,000 athletes: ~90,000 daily documents).
+   */
   chunkSize: number;
   /** How long feedback stays editable. Default 7 days. */
   feedbackEditDays: number;
@@ -258,7 +264,7 @@ export interface CoreOptions {
 
 export const DEFAULT_CORE_OPTIONS: Readonly<CoreOptions> = Object.freeze({
   historyDays: 90,
-  chunkSize: 250,
+  chunkSize: 1000,
   feedbackEditDays: 7,
   linkCodeTtlMinutes: 15,
 });
