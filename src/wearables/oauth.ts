@@ -146,7 +146,9 @@ export async function verifyOAuthState(
   const body = `${parts[0]}.${parts[1]}`;
   const expected = sign(opts.secret, body);
   const given = Buffer.from(parts[2], 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // Only the canonical spelling: base64url's last character carries unused bits, so without this check a
+  // state with a different last character (found by the property test) decoded to the same signature.
+  if (given.length !== expected.length || base64url(given) !== parts[2] || !timingSafeEqual(given, expected)) {
     throw new OAuthStateError('OAUTH.STATE_BAD_SIGNATURE', 'state signature does not match');
   }
   let payload: OAuthStatePayload;

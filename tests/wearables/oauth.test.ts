@@ -89,6 +89,17 @@ describe('signed single-use OAuth state', () => {
     );
   });
 
+  it('when the signature is spelled differently but decodes to the same bytes, then it is rejected', async () => {
+    const now = () => T0;
+    const { state } = createOAuthState({ athleteId: 'a', provider: 'polar' }, { secret: SECRET, now });
+    const sig = state.slice(state.lastIndexOf('.') + 1);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = [...alphabet].map((c) => sig.slice(0, -1) + c).find((s) => s !== sig && Buffer.from(s, 'base64url').equals(Buffer.from(sig, 'base64url')));
+    expect(twin).toBeDefined(); // 32 bytes → 43 characters: the last one has 2 unused bits
+    const mutated = state.slice(0, state.lastIndexOf('.') + 1) + twin!;
+    expect(await rejection(verifyOAuthState(mutated, { secret: SECRET, now, nonceStore: new InMemoryNonceStore() }))).toBe('OAUTH.STATE_BAD_SIGNATURE');
+  });
+
   it('when signed with another secret, then it is rejected', async () => {
     const { state } = createOAuthState({ athleteId: 'a', provider: 'oura' }, { secret: `${SECRET}-old`, now: () => T0 });
     expect(await rejection(verifyOAuthState(state, { secret: SECRET, now: () => T0, nonceStore: new InMemoryNonceStore() }))).toBe('OAUTH.STATE_BAD_SIGNATURE');
