@@ -1,8 +1,8 @@
 /**
  * npm run bench:crash [-- --trials 20 --athletes 1000 --lease-ttl-ms 5000 --slack-interval-ms 5 --seed 1]
  *
- * Crash trials with real processes, reusing the e2e harness (tests/bench/crash-instance.ts is the e2e
- * morning-instance.ts with the deadline as an argument): per trial, a fresh database with N athletes
+ * Crash trials with real processes, reusing the e2e harness (tests/e2e/support/morning-instance.ts, with
+ * its deadline, concurrency and Slack spacing arguments): per trial, a fresh database with N athletes
  * (Discord DMs, one Slack team channel), a morning-delivery worker process is started and killed with
  * SIGKILL after a random number of deliveries (1 … 2N−1), then a new worker is started and runs until
  * every DM and team line is recorded as sent. The loopback Discord and Slack fakes (rate limits
@@ -24,7 +24,7 @@ import { FakeDiscordApi } from '../tests/fakes/discord-api.ts';
 import { FakeSlackApi } from '../tests/fakes/slack-api.ts';
 import { machineFacts } from './machine.ts';
 
-const SCRIPT = path.resolve(import.meta.dirname, '../tests/bench/crash-instance.ts');
+const SCRIPT = path.resolve(import.meta.dirname, '../tests/e2e/support/morning-instance.ts');
 const START = '2026-06-01T08:00:00Z';
 const CHANNEL = 'C_CRASH';
 

@@ -1,7 +1,12 @@
 /**
  * One service instance running only the morning job, as a child process the crash tests can kill:
  *
- *   tsx tests/e2e/support/morning-instance.ts '<json: { mongoUri, dbName, discordApi, slackApi, start, leaseTtlMs, label }>'
+ *   tsx tests/e2e/support/morning-instance.ts '<json: { mongoUri, dbName, discordApi, slackApi, start, leaseTtlMs, label, … }>'
+ *
+ * bench:crash runs it too, with the optional arguments: deadlineMs (default 60 s; a 1,000-athlete morning on
+ * the embedded database takes longer), concurrency (DMs in flight, default 3) and slackIntervalMs (the Slack
+ * sender's per-channel spacing: 1,000 team lines in one channel at Slack's ~1/s would make every trial last
+ * 17 minutes, and pacing is bench:deliver's subject).
  *
  * Real repositories on the test database, the real use cases (with the tests' deterministic fake engine),
  * the real outbox with LeaseRepository leases, the real Discord and Slack senders pointed at the parent's
@@ -29,7 +34,7 @@ import { createLogger } from '../../../src/logger.ts';
 import { mergeSourceDays } from '../../../src/wearables/merge.ts';
 import { FakeEngine } from '../../src/core/support/fake-engine.ts';
 
-const args = JSON.parse(process.argv[2]!) as { mongoUri: string; dbName: string; discordApi: string; slackApi: string; discordToken: string; slackToken: string; start: string; leaseTtlMs: number; label: string; key: string };
+const args = JSON.parse(process.argv[2]!) as { mongoUri: string; dbName: string; discordApi: string; slackApi: string; discordToken: string; slackToken: string; start: string; leaseTtlMs: number; label: string; key: string; deadlineMs?: number; concurrency?: number; slackIntervalMs?: number };
 const logger = createLogger({ level: 'silent' });
 const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ instance: args.label, ...o })}\n`);
 
@@ -39,7 +44,7 @@ const repos = createRepositories(conn, { cipher: new TokenCipher({ current: args
 const clock = new ManualClock(args.start);
 const core = createUseCases({ ...repos, clock, newId: randomUUID, engine: new FakeEngine(), twin: { update: async () => null }, notifier: { publish: async () => undefined }, mergeDays: mergeSourceDays });
 const discord = new DiscordSender({ token: args.discordToken, apiBaseUrl: args.discordApi, logger });
-const slack = new SlackSender({ token: args.slackToken, apiUrl: args.slackApi, logger });
+const slack = new SlackSender({ token: args.slackToken, apiUrl: args.slackApi, logger, ...(args.slackIntervalMs !== undefined ? { perChannelIntervalMs: args.slackIntervalMs } : {}) });
 const outbox = new Outbox({ leases: new LeaseRepository(conn), senders: [discord, slack], logger, leaseTtlMs: args.leaseTtlMs, owner: `${args.label}:${process.pid}` });
 const delivery: MessageDelivery = {
   async deliver(key: string, target: DeliveryTarget, message: ChatMessage): Promise<DeliveryResult> {
@@ -54,13 +59,13 @@ const job = morningDeliveryJob({
   contacts: repositoryContacts(repos, { platforms: ['discord', 'slack'] }),
   renderer: presenterRenderer(),
   delivery,
-  options: { defaultMorningTime: '06:30', catchUpYesterday: false, retryAfterMs: 60_000, concurrency: 3 },
+  options: { defaultMorningTime: '06:30', catchUpYesterday: false, retryAfterMs: 60_000, concurrency: args.concurrency ?? 3 },
 });
 const scheduler = new Scheduler({ jobs: [job], logger, clock });
 say({ event: 'started', pid: process.pid });
 
 const date = args.start.slice(0, 10);
-const deadline = Date.now() + 60_000;
+const deadline = Date.now() + (args.deadlineMs ?? 60_000);
 await scheduler.runNow(job.name);
 for (;;) {
   const ids = await repos.athletes.listIds({ status: 'active' });
