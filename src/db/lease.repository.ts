@@ -81,32 +81,24 @@ export class LeaseRepository {
 
   /** The newest generation of a key, or null. */
   async latest(key: string): Promise<LeaseDoc | null> {
-    let known = this.hints.get(key);
-    let doc = known !== undefined ? await this.gen(key, known) : null;
+    let lo = this.hints.get(key) ?? 0;
+    let doc = await this.gen(key, lo);
+    if (!doc && lo > 0) doc = await this.gen(key, (lo = 0)); // the collection was emptied since: start over
     if (!doc) {
-      known = 0; // no hint, or the chain was purged since: start from the beginning
-      doc = await this.gen(key, 0);
-      if (!doc) {
-        this.hints.delete(key);
-        return null;
-      }
+      this.hints.delete(key);
+      return null;
     }
-    // gallop: `doc` at `known` exists; find a missing generation above it
-    let step = 1;
-    let missing = -1;
-    for (;;) {
-      const probe = await this.gen(key, known! + step);
+    // gallop from `lo` (exists) to a missing generation `hi`, then binary-search between them
+    let hi = lo + 1;
+    for (let step = 1; ; step *= 2) {
+      const probe = await this.gen(key, lo + step);
       if (!probe) {
-        missing = known! + step;
+        hi = lo + step;
         break;
       }
-      known = known! + step;
+      lo += step;
       doc = probe;
-      step *= 2;
     }
-    // binary search in (known, missing): the newest existing generation
-    let lo = known!;
-    let hi = missing;
     while (hi - lo > 1) {
       const mid = lo + Math.floor((hi - lo) / 2);
       const probe = await this.gen(key, mid);
