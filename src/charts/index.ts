@@ -26,12 +26,15 @@ const last = (s: readonly (number | null)[]): number | null => {
 export function describeAthleteChart(input: AthleteChartInput): string {
   const ctl = last(input.ctl);
   const atl = last(input.atl);
-  const tsb = input.tsb ? last(input.tsb) : ctl !== null && atl !== null ? ctl - atl : null;
   const parts = [`Training load over the last ${input.days.length} days`];
   const nums: string[] = [];
   if (ctl !== null) nums.push(`fitness (CTL) ${Math.round(ctl)}`);
   if (atl !== null) nums.push(`fatigue (ATL) ${Math.round(atl)}`);
-  if (tsb !== null) nums.push(`form (TSB) ${Math.round(tsb) > 0 ? '+' : ''}${Math.round(tsb)}`);
+  // Form from the two numbers as shown, so the caption adds up and matches the message text.
+  if (ctl !== null && atl !== null) {
+    const tsb = Math.round(ctl) - Math.round(atl);
+    nums.push(`form (TSB) ${tsb > 0 ? '+' : ''}${tsb}`);
+  }
   if (nums.length) parts.push(`today ${nums.join(', ')}`);
   const hrv = input.hrv ? last(input.hrv.values) : null;
   if (input.hrv && hrv !== null) {

@@ -10,7 +10,9 @@
  * prescription once the athlete reported doing (or skipping) it. Load comes from the wearables; when
  * there is none the agent imputes it from RPE × minutes (agent/state).
  */
+import { computeState, type AthleteState } from '../../agent/state/index.ts';
 import type { DailyObservation, TestResult } from '../../twin/types.ts';
+import { addDays } from './local-time.ts';
 import type { DailyMetricsRecord, FeedbackRecord, PrescriptionRecord } from './types.ts';
 
 export interface DayRecords {
@@ -84,4 +86,35 @@ export function buildHistory(
     if (Object.keys(obs).length > 1) out.push(obs);
   }
   return out;
+}
+
+/**
+ * The one window every surface computes an athlete's state from: the `historyDays` days before `date`
+ * (full) and the morning of `date`, exactly what prescribeMany hands the engine. Fitness (CTL, 42-day) and
+ * fatigue (ATL, 7-day) start from 0 at the window's first day, so a surface using a longer or shorter
+ * window, or another day boundary, would show other numbers for the same morning (issue 17).
+ */
+export function historyForDay(
+  date: string,
+  historyDays: number,
+  metrics: readonly DailyMetricsRecord[],
+  feedback: readonly FeedbackRecord[],
+): DailyObservation[] {
+  const lo = addDays(date, -historyDays);
+  return buildHistory(
+    date,
+    metrics.filter((m) => m.date >= lo),
+    feedback.filter((f) => f.date >= lo),
+  );
+}
+
+/** The athlete's state on the morning of `date` (loads up to the day before), from historyForDay. */
+export function morningState(
+  date: string,
+  historyDays: number,
+  metrics: readonly DailyMetricsRecord[],
+  feedback: readonly FeedbackRecord[],
+  goalDate?: string,
+): AthleteState {
+  return computeState(historyForDay(date, historyDays, metrics, feedback), date, goalDate ? { goalDate } : {});
 }

@@ -26,7 +26,7 @@ import { isAppError } from '../errors.ts';
 import { loadProfile, optionsOf, requireSelfOrCoach } from './context.ts';
 import { fail } from './error-codes.ts';
 import { addDays } from './local-time.ts';
-import { buildHistory } from './observations.ts';
+import { historyForDay } from './observations.ts';
 import type { CoreDeps } from './ports.ts';
 import { prescriptionIdOf, type Actor, type AthleteProfile, type ConstraintRecord, type DeliveryRecord, type OverrideRecord, type PrescriptionRecord } from './types.ts';
 import { requireDate } from './validation.ts';
@@ -138,12 +138,7 @@ export async function prepareRequests(
   const constraintsBy = group(constraints);
 
   return entries.map(({ profile, date, override }) => {
-    const lo = addDays(date, -historyDays);
-    const history = buildHistory(
-      date,
-      (metricsBy.get(profile.id) ?? []).filter((m) => m.date >= lo),
-      (feedbackBy.get(profile.id) ?? []).filter((f) => f.date >= lo),
-    );
+    const history = historyForDay(date, historyDays, metricsBy.get(profile.id) ?? [], feedbackBy.get(profile.id) ?? []);
     const active = (constraintsBy.get(profile.id) ?? [])
       .filter((c) => c.from <= date && (c.to === undefined || c.to >= date))
       .sort((a, b) => (a.id < b.id ? -1 : 1))

@@ -6,11 +6,10 @@
  * otherwise computes the state on the spot from the stored history (agent/state computeState).
  */
 import type { SessionPlan } from '../../agent/decision.ts';
-import { computeState } from '../../agent/state/index.ts';
-import { requireTeamRole, todayIn } from './context.ts';
+import { optionsOf, requireTeamRole, todayIn } from './context.ts';
 import { fail } from './error-codes.ts';
 import { addDays, daysBetween } from './local-time.ts';
-import { buildHistory } from './observations.ts';
+import { morningState } from './observations.ts';
 import type { CoreDeps } from './ports.ts';
 import { readiness, readinessInputs, type Readiness } from './readiness.ts';
 import type { Actor, ApprovalState, AthleteStatus } from './types.ts';
@@ -27,6 +26,8 @@ export interface BoardRow {
   approval: ApprovalState | null;
   overridden: boolean;
   flags: BoardFlag[];
+  /** This morning's fitness (CTL) and fatigue (ATL), from the same state as the readiness; null before any load. */
+  trainingLoad: { ctl: number; atl: number } | null;
   /** Where the readiness came from. */
   stateFrom: 'prescription' | 'history';
 }
@@ -38,8 +39,11 @@ export interface TeamBoard {
   rows: BoardRow[];
 }
 
-/** Baseline window (60 d) plus slack: enough history for HRV baselines and ACWR. */
-const BOARD_HISTORY_DAYS = 70;
+function trainingLoadOf(state: Record<string, unknown>): BoardRow['trainingLoad'] {
+  const { ctl, atl } = state;
+  if (typeof ctl !== 'number' || typeof atl !== 'number' || !Number.isFinite(ctl) || !Number.isFinite(atl) || (ctl === 0 && atl === 0)) return null;
+  return { ctl, atl };
+}
 
 export async function teamBoard(deps: CoreDeps, actor: Actor, teamId: string, date?: string): Promise<TeamBoard> {
   const team = await deps.teams.get(teamId);
@@ -49,7 +53,8 @@ export async function teamBoard(deps: CoreDeps, actor: Actor, teamId: string, da
   const day = date === undefined ? todayIn(deps, person?.timezone ?? 'UTC') : requireDate(date);
 
   const ids = (await deps.memberships.listForTeam(teamId)).filter((m) => m.roles.includes('athlete')).map((m) => m.personId);
-  const from = addDays(day, -BOARD_HISTORY_DAYS);
+  const { historyDays } = optionsOf(deps);
+  const from = addDays(day, -historyDays);
   const [profiles, prescriptions, metrics, feedback] = await Promise.all([
     deps.athletes.profiles(ids),
     deps.prescriptions.listForDate(ids, day),
@@ -68,7 +73,7 @@ export async function teamBoard(deps: CoreDeps, actor: Actor, teamId: string, da
       state = rx.state;
       stateFrom = 'prescription';
     } else {
-      state = computeState(buildHistory(day, m, f), day, profile.goalDate ? { goalDate: profile.goalDate } : {}) as unknown as Record<string, unknown>;
+      state = morningState(day, historyDays, m, f, profile.goalDate) as unknown as Record<string, unknown>;
       stateFrom = 'history';
     }
     const inputs = readinessInputs(state);
@@ -95,6 +100,7 @@ export async function teamBoard(deps: CoreDeps, actor: Actor, teamId: string, da
       approval: rx ? rx.approval.state : null,
       overridden: rx?.override !== undefined,
       flags,
+      trainingLoad: trainingLoadOf(state),
       stateFrom,
     };
   });

@@ -3,12 +3,12 @@
  * roles), an athlete's recent history as daily series for the chart, a team's roster, and an athlete's
  * week. Nothing here writes; authorization follows context.ts (self, or a coach of the athlete's team).
  */
-import { computeState, dayLoad } from '../../agent/state/index.ts';
+import { dayLoad } from '../../agent/state/index.ts';
 import type { SessionPlan } from '../../agent/decision.ts';
-import { loadProfile, requireSelfOrCoach, requireTeamRole, todayIn } from './context.ts';
+import { loadProfile, optionsOf, requireSelfOrCoach, requireTeamRole, todayIn } from './context.ts';
 import { fail } from './error-codes.ts';
 import { addDays } from './local-time.ts';
-import { buildHistory } from './observations.ts';
+import { buildHistory, morningState } from './observations.ts';
 import type { CoreDeps } from './ports.ts';
 import { isVisibleToAthlete } from './prescribe.use-case.ts';
 import type { Actor, AthleteProfile, AthleteStatus, Completion, Person, Platform, Role, Team } from './types.ts';
@@ -70,27 +70,26 @@ export interface AthleteHistory {
   sleepHours: (number | null)[];
 }
 
-/** Baseline window (60 d) plus slack, before the first charted day. */
-const WARMUP_DAYS = 70;
-
 const r = (v: number | undefined, digits: number): number | null => (v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10 ** digits) / 10 ** digits);
 
-/** The athlete's last `days` days (default 42) ending `endDate` (default their today): the athlete or their coaches. */
+/**
+ * The athlete's last `days` days (default 42) ending `endDate` (default their today): the athlete or their
+ * coaches. Each day's fitness, fatigue, form and HRV are that morning's state computed exactly as the
+ * morning decision computes it (observations.ts morningState: the same window, loads up to the day
+ * before), so the last point of the chart is the number the morning message and /why cite. The load bar
+ * of a day is that day's own training.
+ */
 export async function athleteHistory(deps: CoreDeps, actor: Actor, athleteId: string, options: { days?: number; endDate?: string } = {}): Promise<AthleteHistory> {
   const profile = await loadProfile(deps, athleteId);
   await requireSelfOrCoach(deps, actor, athleteId, 'see training history');
+  const { historyDays } = optionsOf(deps);
   const n = Math.max(1, Math.min(182, Math.round(options.days ?? 42)));
   const end = options.endDate === undefined ? todayIn(deps, profile.timezone) : requireDate(options.endDate);
   const start = addDays(end, -(n - 1));
-  const from = addDays(start, -WARMUP_DAYS);
-  const [metrics, feedback, prescriptions] = await Promise.all([
-    deps.dailyMetrics.listRange([athleteId], from, end),
-    deps.feedback.listRange([athleteId], from, end),
-    deps.prescriptions.listRange([athleteId], from, end),
-  ]);
+  const from = addDays(start, -historyDays);
+  const [metrics, feedback] = await Promise.all([deps.dailyMetrics.listRange([athleteId], from, end), deps.feedback.listRange([athleteId], from, end)]);
   // Every day up to `end` in full (buildHistory(date) keeps only the morning of `date` itself).
-  const history = buildHistory(addDays(end, 1), metrics, feedback, prescriptions);
-  const byDate = new Map(history.map((o) => [o.date, o]));
+  const byDate = new Map(buildHistory(addDays(end, 1), metrics, feedback).map((o) => [o.date, o]));
   const out: AthleteHistory = {
     athleteId,
     displayName: profile.displayName,
@@ -106,14 +105,12 @@ export async function athleteHistory(deps: CoreDeps, actor: Actor, athleteId: st
   for (let i = 0; i < n; i++) {
     const day = addDays(start, i);
     const o = byDate.get(day);
-    // Morning readings of `day` come from its own state; loads up to `day` from the next morning's.
-    const morning = computeState(history, day);
-    const after = computeState(history, addDays(day, 1));
+    const morning = morningState(day, historyDays, metrics, feedback, profile.goalDate);
     out.days.push(day);
     out.load.push(o ? r(dayLoad(o).load, 1) : null);
-    out.ctl.push(r(after.ctl, 1));
-    out.atl.push(r(after.atl, 1));
-    out.tsb.push(r(after.ctl - after.atl, 1));
+    out.ctl.push(r(morning.ctl, 1));
+    out.atl.push(r(morning.atl, 1));
+    out.tsb.push(r(morning.tsb, 1));
     out.hrv.values.push(r(morning.lnRmssd7, 3));
     out.hrv.daily.push(r(morning.lnRmssdToday, 3));
     out.hrv.bandLow.push(r(morning.hrvBandLower, 3));

@@ -46,3 +46,14 @@ export const num = (v: unknown): number | undefined => (typeof v === 'number' &&
 export function hasDigit(text: string): boolean {
   return /\d/.test(text);
 }
+
+/**
+ * "fitness (CTL) 51, fatigue (ATL) 86, form (TSB) −35": the one wording of the training-load numbers on
+ * every surface. Form is computed from the two numbers as shown, so the sentence always adds up (rounding
+ * 33.6 and 58.4 separately would otherwise print 34, 58 and −25).
+ */
+export function trainingLoadText(ctl: number, atl: number): string {
+  const c = Math.round(ctl);
+  const a = Math.round(atl);
+  return `fitness (CTL) ${fmt(c, 0)}, fatigue (ATL) ${fmt(a, 0)}, form (TSB) ${signed(c - a, 0)}`;
+}

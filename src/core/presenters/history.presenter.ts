@@ -6,7 +6,7 @@ import type { ChatMessage, ChatSection } from '../chat.ts';
 import type { AthleteHistory } from '../views.use-case.ts';
 import { tryChart, type ChartRenderer } from './charts.ts';
 import { athleteChartData } from './morning.presenter.ts';
-import { dayLabel, fmt, signed } from './format.ts';
+import { dayLabel, fmt, signed, trainingLoadText } from './format.ts';
 
 const lastOf = (s: readonly (number | null)[]): number | undefined => {
   for (let i = s.length - 1; i >= 0; i--) if (s[i] !== null) return s[i]!;
@@ -41,7 +41,7 @@ export function presentHistory(h: AthleteHistory, options: { charts?: ChartRende
   const ctl0 = firstOf(h.ctl);
   const summary: string[] = [];
   if (ctl !== undefined && atl !== undefined)
-    summary.push(`Fitness (CTL) ${fmt(ctl, 0)}${ctl0 !== undefined ? ` (${signed(ctl - ctl0, 0)} over ${weeks} weeks)` : ''}, fatigue (ATL) ${fmt(atl, 0)}, form (TSB) ${signed(ctl - atl, 0)}.`);
+    summary.push(`This morning: ${trainingLoadText(ctl, atl)}.${ctl0 !== undefined ? ` Fitness ${signed(Math.round(ctl) - Math.round(ctl0), 0)} over ${weeks} weeks.` : ''}`);
   const hrv = lastOf(h.hrv.values);
   const lo = lastOf(h.hrv.bandLow);
   const hi = lastOf(h.hrv.bandHigh);

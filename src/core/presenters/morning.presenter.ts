@@ -17,7 +17,7 @@ import type { PrescriptionRecord } from '../types.ts';
 import type { AthleteHistory } from '../views.use-case.ts';
 import { encodeAction } from './actions.ts';
 import { tryChart, type AthleteChartData, type ChartRenderer } from './charts.ts';
-import { dayLabel, fmt, hasDigit, num, sessionLabel, sessionName, signed } from './format.ts';
+import { dayLabel, fmt, hasDigit, num, sessionLabel, sessionName, signed, trainingLoadText } from './format.ts';
 
 export interface MorningInput {
   prescription: PrescriptionRecord;
@@ -75,9 +75,8 @@ export function normalLines(state: Record<string, unknown>): string[] {
 
   const ctl = num(state.ctl);
   const atl = num(state.atl);
-  const tsb = num(state.tsb) ?? (ctl !== undefined && atl !== undefined ? ctl - atl : undefined);
   // All zero is a cold start (no load yet), not news.
-  if (tsb !== undefined && ctl !== undefined && atl !== undefined && (ctl !== 0 || atl !== 0)) lines.push(`Form (TSB) ${signed(tsb, 0)}: fitness ${fmt(ctl, 0)}, fatigue ${fmt(atl, 0)}`);
+  if (ctl !== undefined && atl !== undefined && (ctl !== 0 || atl !== 0)) lines.push(`Training load: ${trainingLoadText(ctl, atl)}`);
   return lines;
 }
 

@@ -10,7 +10,7 @@ import type { Band } from '../readiness.ts';
 import type { BoardFlag, BoardRow, TeamBoard } from '../team-board.use-case.ts';
 import { encodeAction } from './actions.ts';
 import { tryChart, type ChartRenderer } from './charts.ts';
-import { dayLabel, sessionLabel } from './format.ts';
+import { dayLabel, sessionLabel, trainingLoadText } from './format.ts';
 
 export const BAND_ICON: Record<Band, string> = { green: '🟢', amber: '🟠', red: '🔴' };
 
@@ -33,7 +33,8 @@ export function boardLine(row: BoardRow, detail: 'full' | 'compact'): string {
   const head = `${BAND_ICON[row.readiness.band]} *${row.displayName}* — ${sessionText(row)}`;
   if (detail === 'compact') return head;
   const flags = row.flags.filter((f) => f !== 'PAUSED').map((f) => FLAG_TEXT[f]);
-  const why = row.readiness.reasons.join('; ');
+  const load = row.trainingLoad ? [trainingLoadText(row.trainingLoad.ctl, row.trainingLoad.atl)] : [];
+  const why = [...row.readiness.reasons, ...load].join('; ');
   return `${head}\n   ${why}${flags.length > 0 ? ` · ${flags.join(', ')}` : ''}`;
 }
 

@@ -118,8 +118,9 @@ describe('chart alt text', () => {
       atl: [60, 70.6],
       hrv: { values: [4.2, 4.05], bandLow: [4.1, 4.1], bandHigh: [4.3, 4.3] },
     };
+    // Form from the numbers as shown (52 − 71), not from 52.4 − 70.6 = −18.2, so the caption adds up.
     expect(describeAthleteChart(input)).toBe(
-      'Training load over the last 2 days; today fitness (CTL) 52, fatigue (ATL) 71, form (TSB) -18; HRV 4.05 (below the normal range).',
+      'Training load over the last 2 days; today fitness (CTL) 52, fatigue (ATL) 71, form (TSB) -19; HRV 4.05 (below the normal range).',
     );
   });
 });

@@ -30,6 +30,7 @@ describe('chart renderer over src/charts', () => {
         approval: null,
         overridden: false,
         flags: [],
+        trainingLoad: null,
         stateFrom: 'prescription' as const,
       })),
     };

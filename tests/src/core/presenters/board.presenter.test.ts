@@ -17,6 +17,7 @@ const board: TeamBoard = {
       approval: 'approved',
       overridden: true,
       flags: ['ACWR_HIGH'],
+      trainingLoad: { ctl: 33.6, atl: 58.4 },
       stateFrom: 'prescription',
     },
     {
@@ -28,6 +29,7 @@ const board: TeamBoard = {
       approval: 'pending',
       overridden: false,
       flags: ['AWAITING_APPROVAL', 'NO_CHECKIN_TODAY'],
+      trainingLoad: null,
       stateFrom: 'prescription',
     },
   ],
@@ -40,7 +42,7 @@ describe('team board presenter', () => {
     expect(m.title).toBe('Team readiness — Falcons · Sun 22 Nov');
     expect(m.summary).toBe('2 athletes: 1 green · 0 amber · 1 red · 1 awaiting approval.');
     expect(m.sections).toEqual([
-      { title: 'Needs a look', text: '🔴 *Alex* — Rest day (coach)\n   ACWR 1.62 ≥ 1.5 (load spike) · load spike' },
+      { title: 'Needs a look', text: '🔴 *Alex* — Rest day (coach)\n   ACWR 1.62 ≥ 1.5 (load spike); fitness (CTL) 34, fatigue (ATL) 58, form (TSB) −24 · load spike' },
       { title: 'Ready', text: '🟢 *Bea* — Intervals 50 min\n   within normal ranges: ACWR 1.02 · awaiting approval, no check-in' },
     ]);
     expect(m.tone).toBe('red');
@@ -64,7 +66,7 @@ describe('history and week presenters', () => {
     const charts = new StubCharts();
     const m = presentHistory(history(), { charts });
     expect(m.title).toBe('Your last 6 weeks — Mon 12 Oct to Sun 22 Nov');
-    expect(m.summary).toBe('Fitness (CTL) 52 (+12 over 6 weeks), fatigue (ATL) 61, form (TSB) −9. HRV 4.2 (7-day ln rMSSD), inside your normal 4.1–4.3.');
+    expect(m.summary).toBe('This morning: fitness (CTL) 52, fatigue (ATL) 61, form (TSB) −9. Fitness +12 over 6 weeks. HRV 4.2 (7-day ln rMSSD), inside your normal 4.1–4.3.');
     expect(m.sections![0]!.text!.split('\n')).toHaveLength(6);
     expect(m.sections![0]!.text!.split('\n')[0]).toBe('• Mon 12 Oct – Sun 18 Oct: 315 TSS in 6 sessions');
     expect(m.image?.alt).toBe('athlete chart 42 days');

@@ -39,7 +39,7 @@ describe('morning message presenter', () => {
         '• Resting HR 53 bpm, +4 vs your usual 49 — raised',
         '• Sleep 6.2 h vs your usual 7.4 h (−1.2 h)',
         '• Load ratio (ACWR) 1.62 — in the danger zone (≥ 1.5)',
-        '• Form (TSB) −10: fitness 52, fatigue 62',
+        '• Training load: fitness (CTL) 52, fatigue (ATL) 62, form (TSB) −10',
       ].join('\n'),
     );
     expect(m.tone).toBe('red');
