@@ -79,4 +79,9 @@ export interface Decision {
   state: Record<string, number | boolean | string | null>;
   /** "<name>@<version>", or "override@<coach>" when a coach override decided. */
   policy: string;
+  /**
+   * With an override: the safety rules the coach's session breaks, each with the reason citing its numbers
+   * (empty when the session was allowed). Absent without an override, or from an engine that does not say.
+   */
+  overrideBreaks?: { rule: string; reason: string }[];
 }

@@ -9,7 +9,7 @@
 import { ACTIONS, materialize, type MaterializedSession } from './actions/index.ts';
 import type { Policy, PolicyInput } from './baselines/policy.ts';
 import type { ConstraintInput, Decision, DecisionRequest, Reason } from './decision.ts';
-import { explain, sessionLabel } from './explain.ts';
+import { brokenRules, explain, sessionLabel } from './explain.ts';
 import { computeMask, type Constraint, type MaskResult } from './mask/index.ts';
 import { computeState, encodeState, type AthleteState } from './state/index.ts';
 import { replayStates, whatIfBatch, type AthleteParams, type Sport, type SessionType } from '../twin/index.ts';
@@ -195,15 +195,8 @@ export class DecisionEngine {
         ...(runnerUp ? { runnerUp } : {}),
         ...(what ? { whatIf: { chosen: what[i]![0]!, alternative: what[i]![1]!, alternativeLabel: sessionLabel(alternatives[i]!) } } : {}),
         policyName: this.policy.name,
+        ...(r.override ? { override: { by: r.override.by, reason: r.override.reason, policyChoiceLabel: `${this.policy.name} policy would have chosen ${sessionLabel(alternatives[i]!)}` } } : {}),
       });
-      if (r.override) {
-        const blockedByMask = !mask.mask[c.actionId];
-        reasons.unshift({
-          kind: 'override',
-          text: `Coach ${r.override.by} set ${sessionLabel(c)} for today: ${r.override.reason} (the ${this.policy.name} policy would have chosen ${sessionLabel(alternatives[i]!)})${blockedByMask ? ' — note: the safety rules would have blocked this session' : ''}`,
-          values: { minutes: c.minutes },
-        });
-      }
       for (const cons of r.constraints ?? []) {
         if (cons.from <= r.date && (!cons.to || cons.to >= r.date))
           reasons.push({
@@ -230,6 +223,7 @@ export class DecisionEngine {
         state: stateSummary(states[i]!),
         policy: r.override ? `override@${r.override.by}` : this.policyId,
       };
+      if (r.override) out[i]!.overrideBreaks = brokenRules(mask, c.actionId);
     }
     return out;
   }

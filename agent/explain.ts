@@ -123,6 +123,35 @@ export interface ExplainInput {
   /** Twin what-if for tomorrow: [chosen, alternative]. */
   whatIf?: { chosen: WhatIfDay; alternative: WhatIfDay; alternativeLabel: string };
   policyName: string;
+  /** A coach override decided the session: who, why, and what the policy would have chosen. */
+  override?: { by: string; reason: string; policyChoiceLabel: string };
+}
+
+/** A safety rule the coach's override breaks, with the reason that cites its numbers. */
+export interface BrokenRule {
+  rule: string;
+  reason: string;
+}
+
+/** The safety rules that block the chosen action, each with its numbers (most severe first). */
+export function brokenRules(mask: MaskResult, actionId: number): BrokenRule[] {
+  if (mask.mask[actionId]) return [];
+  const entry = mask.blocked.find((b) => b.actionId === actionId);
+  const out: BrokenRule[] = [];
+  for (const h of mask.hits)
+    if (h.actionIds.includes(actionId) && !out.some((o) => o.rule === h.rule)) out.push({ rule: h.rule, reason: entry && entry.rule === h.rule ? entry.reason : h.reason });
+  return out;
+}
+
+/**
+ * "Your coach set intervals 50 min for today: race prep (the hrv policy would have chosen endurance 60 min),
+ * despite the safety rule acwr_danger (ACWR 1.62 ≥ 1.50: …)" — `by` is a label ("your coach", a name).
+ */
+export function overrideText(o: NonNullable<ExplainInput['override']>, chosenLabel: string, broken: readonly BrokenRule[]): string {
+  const head = `${capitalize(o.by)} set ${chosenLabel} for today: ${o.reason} (the ${o.policyChoiceLabel})`;
+  if (broken.length === 0) return head;
+  const rules = broken.map((b) => `${b.rule} (${b.reason})`).join('; ');
+  return `${head}, despite ${broken.length === 1 ? 'the safety rule' : `${broken.length} safety rules`} ${rules}`;
 }
 
 /** Ranked reasons, most important first. */
@@ -131,8 +160,13 @@ export function explain(input: ExplainInput): Reason[] {
   const reasons: Reason[] = [];
   const chosenLabel = sessionLabel(chosen);
 
+  // 0. The coach's override, with the safety rules it breaks (those rules are not repeated below: they
+  //    would argue against the session the athlete is asked to do).
+  const broken = input.override ? brokenRules(mask, chosen.actionId) : [];
+  if (input.override) reasons.push({ kind: 'override', text: overrideText(input.override, chosenLabel, broken), values: { minutes: chosen.minutes, brokenRules: broken.length } });
+
   // 1. Safety: what the mask ruled out today (one sentence per rule, most severe first).
-  const seenRules = new Set<string>();
+  const seenRules = new Set<string>(broken.map((b) => b.rule));
   for (const hit of mask.hits) {
     if (seenRules.has(hit.rule)) continue;
     seenRules.add(hit.rule);

@@ -1,7 +1,8 @@
 import type { SessionType } from '../twin/types.ts';
-import { dayLabel, sessionLabel } from '../src/core/presenters/index.ts';
+import { isAppError } from '../src/errors.ts';
+import { dayLabel, encodeAction, presentOverrideConfirm, sessionLabel } from '../src/core/presenters/index.ts';
 import { athleteOption, dateOption, SESSION_CHOICES } from './shared-options.ts';
-import { done, int, me, resolveAthlete, str, todayOf } from './support.ts';
+import { bool, done, int, me, resolveAthlete, str, todayOf } from './support.ts';
 import type { CommandDefinition } from './types.ts';
 
 export const overrideCommand: CommandDefinition = {
@@ -15,6 +16,7 @@ export const overrideCommand: CommandDefinition = {
     { name: 'reason', label: 'Reason', description: 'Why (the athlete sees it)', type: 'string', required: true, max: 500 },
     { name: 'minutes', label: 'Minutes', description: 'Duration, 5–600 (not for REST)', type: 'integer', min: 0, max: 600 },
     dateOption('Which day (default the athlete’s today)'),
+    { name: 'confirm', label: 'Confirm', description: 'Set it even though the safety rules block it today (you are shown which first)', type: 'boolean' },
   ],
   examples: ['/override athlete:@alex session:REST reason:"travel day"', '/override @alex ENDURANCE easy week minutes:45'],
   async handler(ctx, deps) {
@@ -22,13 +24,30 @@ export const overrideCommand: CommandDefinition = {
     const athlete = await resolveAthlete(ctx, deps, str(ctx, 'athlete')!);
     const date = str(ctx, 'date') ?? todayOf(deps, athlete.timezone);
     const minutes = int(ctx, 'minutes');
-    const saved = await deps.core.applyOverride(actor, {
-      athleteId: athlete.personId,
-      date,
-      type: str(ctx, 'session') as SessionType,
-      reason: str(ctx, 'reason')!,
-      ...(minutes !== undefined ? { minutes } : {}),
-    });
+    const type = str(ctx, 'session') as SessionType;
+    let saved;
+    try {
+      saved = await deps.core.applyOverride(actor, {
+        athleteId: athlete.personId,
+        date,
+        type,
+        reason: str(ctx, 'reason')!,
+        ...(minutes !== undefined ? { minutes } : {}),
+        ...(bool(ctx, 'confirm') === true ? { confirm: true } : {}),
+      });
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'OVERRIDE.CONFIRM_REQUIRED') throw err;
+      const breaks = (err.details?.breaks ?? []) as { rule: string; reason: string }[];
+      let confirmButtonId: string | undefined;
+      try {
+        const options: Record<string, string> = { athlete: athlete.personId, session: type, reason: str(ctx, 'reason')!, date, confirm: 'true' };
+        if (minutes !== undefined) options.minutes = String(minutes);
+        confirmButtonId = encodeAction({ command: 'override', options });
+      } catch {
+        // a long reason does not fit in a button id: the reply asks for confirm:true instead
+      }
+      return { message: presentOverrideConfirm({ athleteName: athlete.displayName, date, type, breaks, ...(confirmButtonId ? { confirmButtonId } : {}) }) };
+    }
     const before = saved.override?.previous;
     return done(`Session set for ${athlete.displayName} — ${dayLabel(date)}`, `${sessionLabel(saved.session)}. Reason: ${saved.override?.reason ?? str(ctx, 'reason')}`, {
       footer: `${before ? `Replaces ${sessionLabel(before)}. ` : ''}${athlete.displayName} sees your reason next to the session.`,

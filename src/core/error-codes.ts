@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   'OVERRIDE.MINUTES_OUT_OF_RANGE': 'Override minutes not a whole number 5–600 (REST is 0).',
   'OVERRIDE.REASON_REQUIRED': 'Override without a reason (1–500 characters).',
   'OVERRIDE.DATE_IN_PAST': 'Override for a day already over in the athlete’s time zone.',
+  'OVERRIDE.CONFIRM_REQUIRED': 'Override into a session the safety rules block, without confirm (details.breaks lists the rules).',
   'CONSTRAINT.KIND_INVALID': 'Constraint kind not one of no_high_intensity, max_load, rest_only, no_impact.',
   'CONSTRAINT.VALUE_REQUIRED': 'max_load without a load 1–1000.',
   'CONSTRAINT.WINDOW_INVALID': 'Constraint ends before it starts, or ended already.',

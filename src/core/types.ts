@@ -225,6 +225,8 @@ export interface OverrideRecord {
   at: Date;
   /** The session this override replaced (null when there was none yet). */
   previous: SessionPlan | null;
+  /** Safety rules the coach confirmed breaking, each with the reason that cites its numbers (absent: none). */
+  breaks?: { rule: string; reason: string }[];
 }
 
 export interface DeliveryRecord {

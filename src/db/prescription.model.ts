@@ -47,6 +47,7 @@ export const prescriptionSchema = schema<PrescriptionDoc>(
           by: { type: String, required: true },
           at: { type: Date, required: true },
           previous: { type: Schema.Types.Mixed, default: null },
+          breaks: { type: [new Schema({ rule: { type: String, required: true }, reason: { type: String, required: true } }, { _id: false })], default: undefined },
         },
         { _id: false },
       ),

@@ -44,7 +44,29 @@ describe('decision engine', () => {
     expect(d!.session).toMatchObject({ type: 'ENDURANCE', minutes: 95 });
     expect(d!.policy).toBe('override@sam');
     expect(d!.reasons[0]).toMatchObject({ kind: 'override' });
-    expect(d!.reasons[0]!.text).toContain('Coach sam set endurance 95 min for today: group ride');
+    expect(d!.reasons[0]!.text).toContain('Sam set endurance 95 min for today: group ride');
+    expect(d!.overrideBreaks).toEqual([]);
+  });
+
+  it('when a coach overrides into a session the safety rules block then the decision names each broken rule with its numbers and no reason argues against it', () => {
+    // a week of big loads after a steady base: ACWR in the danger zone, so INTERVALS is blocked
+    const h = history(70, (i) => (i >= 63 && i % 7 !== 6 ? { load: 450, sessionType: 'ENDURANCE', minutes: 240 } : {}));
+    const plain = engine.decideBatch([{ athleteId: 'a', date: day(70), sport: 'running', history: h }])[0]!;
+    expect(plain.state.acwr).toBeGreaterThanOrEqual(1.5);
+    expect(plain.blocked.some((b) => b.type === 'INTERVALS')).toBe(true);
+    const [d] = engine.decideBatch([
+      { athleteId: 'a', date: day(70), sport: 'running', history: h, override: { type: 'INTERVALS', minutes: 50, reason: 'race simulation', by: 'your coach' } },
+    ]);
+    expect(d!.session.type).toBe('INTERVALS');
+    const acwr = plain.state.acwr as number;
+    expect(d!.overrideBreaks!.map((b) => b.rule)).toContain('acwr_danger');
+    expect(d!.overrideBreaks!.find((b) => b.rule === 'acwr_danger')!.reason).toContain(`ACWR ${acwr.toFixed(2)} ≥ 1.50`);
+    const text = d!.reasons[0]!.text;
+    expect(text).toMatch(/^Your coach set intervals 50 min for today: race simulation \(the hrv policy would have chosen [^)]+\), despite /);
+    expect(text).toContain(`acwr_danger (ACWR ${acwr.toFixed(2)} ≥ 1.50`);
+    expect(text).not.toMatch(/Coach your coach/);
+    // the broken rules are in the override reason only, not again as reasons against the session
+    expect(d!.reasons.filter((r) => r.kind === 'mask' && r.text.includes('acwr_danger'))).toEqual([]);
   });
 
   it('when a rest-only constraint is active then the session is REST and the constraint is explained', () => {

@@ -55,6 +55,42 @@ describe('/override', () => {
     expect((await h.deps.prescriptions.get(s.ids.alex!, '2026-11-24'))!.session).toMatchObject({ type: 'ENDURANCE', minutes: 45 });
   });
 
+  it('when the coach overrides into a session the safety rules block then nothing changes until the coach confirms, and the athlete’s message is coherent', async () => {
+    const s = await squad();
+    expect((await h.say(s.coach, `/constraint add <@${s.user('alex')}> max_load value:60 reason:"taper"`, s.chan)).failure).toBeUndefined();
+    await h.core.prescribeForDay(s.ids.alex!, TODAY);
+    const before = (await h.deps.prescriptions.get(s.ids.alex!, TODAY))!;
+    expect(before.mask.blocked.some((b) => b.type === 'INTERVALS')).toBe(true);
+
+    const ask = await h.say(s.coach, `/override <@${s.user('alex')}> INTERVALS race rehearsal minutes:50`, s.chan);
+    expect(ask.failure).toBeUndefined();
+    expect(ask.message!.title).toBe(`Intervals breaks a safety rule for Alex${s.tag} — Sun 22 Nov`);
+    expect(ask.message!.sections![0]!.text).toBe('1. constraint:max_load — load above 60');
+    expect(ask.message!.summary).toMatch(/^Nothing was changed yet\. .*confirm:true/);
+    expect(await h.deps.prescriptions.get(s.ids.alex!, TODAY)).toMatchObject({ session: before.session, revision: before.revision });
+    expect(await h.deps.audit.list({ athleteId: s.ids.alex!, action: 'prescription.override_unconfirmed' })).toHaveLength(1);
+    expect(await h.deps.audit.list({ athleteId: s.ids.alex!, action: 'prescription.override' })).toHaveLength(0);
+
+    // the same override with confirm:true sets it (an athlete id and a reason do not fit in a 100-character button id)
+    expect(ask.message!.buttons).toBeUndefined();
+    expect(ask.message!.summary).toContain('Send the same /override again with confirm:true');
+    const ok = await h.say(s.coach, `/override <@${s.user('alex')}> INTERVALS race rehearsal minutes:50 confirm:true`, s.chan);
+    expect(ok.failure).toBeUndefined();
+    expect(ok.message!.title).toBe(`Session set for Alex${s.tag} — Sun 22 Nov`);
+    const rx = (await h.deps.prescriptions.get(s.ids.alex!, TODAY))!;
+    expect(rx.session.type).toBe('INTERVALS');
+    expect(rx.override!.breaks).toEqual([{ rule: 'constraint:max_load', reason: 'load above 60' }]);
+    const audited = await h.deps.audit.list({ athleteId: s.ids.alex!, action: 'prescription.override' });
+    expect(audited).toHaveLength(1);
+    expect(audited[0]!.after).toMatchObject({ type: 'INTERVALS', breaks: [{ rule: 'constraint:max_load', reason: 'load above 60' }] });
+
+    const seen = (await h.say(s.user('alex'), '/today', s.chan)).message!;
+    expect(seen.summary).toContain('Your coach set this session: race rehearsal. Your coach chose it despite the safety rule constraint:max_load (load above 60).');
+    const notToday = seen.sections!.find((x) => x.title === 'Not today')?.text ?? '';
+    expect(notToday).not.toMatch(/Intervals/);
+    expect(JSON.stringify(seen)).not.toMatch(/Coach your coach/);
+  });
+
   it('when the session type or date is wrong then the message names both and nothing is stored', async () => {
     const s = await squad();
     const before = await count(h, 'Prescription');
@@ -69,7 +105,7 @@ describe('/override', () => {
     const s = await squad();
     const r = await h.say(s.coach, `/override athlete:<@${s.user('alex')}> session:REST`, s.chan);
     expect(r.message!.summary).toBe('Reason is required.');
-    expect(r.message!.footer).toBe('Usage: /override athlete:<@someone> session:<REST|ACTIVE_RECOVERY|ENDURANCE|TEMPO|INTERVALS|STRENGTH> reason:<text> [minutes:<0–600>] [date:<yyyy-mm-dd>]');
+    expect(r.message!.footer).toBe('Usage: /override athlete:<@someone> session:<REST|ACTIVE_RECOVERY|ENDURANCE|TEMPO|INTERVALS|STRENGTH> reason:<text> [minutes:<0–600>] [date:<yyyy-mm-dd>] [confirm:<yes|no>]');
   });
 
   it('when a coach names an athlete of another team then it is refused and nothing is stored', async () => {

@@ -4,6 +4,7 @@
  *
  *   presentMorning({ prescription, athlete, history?, charts? })   the morning message (also /today)
  *   presentWhy(prescription)                                        the full explanation (/why)
+ *   presentOverrideConfirm({ breaks, … })                           the coach's confirm step for an unsafe override
  *   presentTeamBoard(board, { detail, charts })                     coach board / compact channel summary
  *   presentHistory(history, { charts })                             /history
  *   presentWeek(week)                                               /week, Slack App Home
@@ -14,6 +15,7 @@ export { tryChart, type AthleteChartData, type ChartRenderer, type TeamChartData
 export { dayLabel, sessionLabel, sessionName } from './format.ts';
 export { athleteChartData, blockedLines, feedbackButtons, normalLines, presentMorning, rankedReasons, reasonLine, type MorningInput } from './morning.presenter.ts';
 export { presentWhy, stateLines } from './why.presenter.ts';
+export { presentOverrideConfirm, type OverrideConfirmInput } from './override.presenter.ts';
 export { boardLine, presentTeamBoard, type TeamBoardOptions } from './team.presenter.ts';
 export { presentHistory, weeklyLines } from './history.presenter.ts';
 export { presentWeek, weekLine } from './week.presenter.ts';

@@ -80,10 +80,14 @@ export function normalLines(state: Record<string, unknown>): string[] {
   return lines;
 }
 
-/** Blocked session types, one line each: "Intervals — HRV below normal". */
-export function blockedLines(rx: Pick<PrescriptionRecord, 'mask'>, max = 6): string[] {
+/**
+ * Blocked session types, one line each: "Intervals — HRV below normal". The session a coach override set
+ * is not listed: the athlete is asked to do it (the summary says which rules the coach overrode).
+ */
+export function blockedLines(rx: Pick<PrescriptionRecord, 'mask'> & Partial<Pick<PrescriptionRecord, 'override' | 'session'>>, max = 6): string[] {
   const seen = new Map<string, string>();
-  for (const b of rx.mask.blocked) if (!seen.has(b.type)) seen.set(b.type, b.reason);
+  const chosen = rx.override ? rx.session?.type : undefined;
+  for (const b of rx.mask.blocked) if (b.type !== chosen && !seen.has(b.type)) seen.set(b.type, b.reason);
   const lines = [...seen.entries()].map(([type, reason]) => `${sessionName(type)} — ${reason}`);
   return lines.length > max ? [...lines.slice(0, max - 1), `… and ${lines.length - (max - 1)} more (see /why)`] : lines;
 }
@@ -111,13 +115,23 @@ export function athleteChartData(history: AthleteHistory, title?: string): Athle
   };
 }
 
+/** "_Sam set this session: race prep. Sam chose it despite the safety rule acwr_danger (ACWR 1.62 ≥ 1.50: …)._" */
+export function overrideSummary(o: NonNullable<PrescriptionRecord['override']>, coachName?: string): string {
+  const who = coachName ?? 'Your coach';
+  const breaks = o.breaks ?? [];
+  const despite =
+    breaks.length === 0 ? '' : ` ${coachName ?? 'Your coach'} chose it despite ${breaks.length === 1 ? 'the safety rule' : `${breaks.length} safety rules`} ${breaks.map((b) => `${b.rule} (${b.reason})`).join('; ')}.`;
+  const end = /[.!?]$/.test(o.reason) ? '' : '.';
+  return `_${who} set this session: ${o.reason}${end}${despite}_`;
+}
+
 export function presentMorning(input: MorningInput): ChatMessage {
   const rx = input.prescription;
   const s = rx.session;
   const overridden = rx.override !== undefined;
   const summaryParts = [s.description.trim()];
   if (s.intensity && s.type !== 'REST') summaryParts.push(`Intensity: ${s.intensity}.`);
-  if (overridden) summaryParts.push(`_${input.coachName ?? 'Your coach'} set this session: ${rx.override!.reason}_`);
+  if (overridden) summaryParts.push(overrideSummary(rx.override!, input.coachName));
 
   const fields: ChatField[] = [];
   if (s.type !== 'REST') fields.push({ label: 'Duration', value: `${s.minutes} min`, inline: true });

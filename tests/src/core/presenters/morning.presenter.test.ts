@@ -92,7 +92,7 @@ describe('morning message presenter', () => {
     });
     const m = presentMorning({ prescription: rx, athlete: { displayName: 'Alex' }, coachName: 'Sam' });
     expect(m.title).toBe('Sun 22 Nov — Rest day');
-    expect(m.summary).toBe('Rest. _Sam set this session: travel day_');
+    expect(m.summary).toBe('Rest. _Sam set this session: travel day._');
     expect(m.footer).toBe('set by your coach · /why for the full explanation');
     expect(m.buttons!.map((b) => b.label)).toEqual(['Check in', 'Why?']);
   });
