@@ -5,7 +5,7 @@
  * | job | schedule (UTC cron) | what |
  * |---|---|---|
  * | nightly-ingest | every minute, due per athlete after local INGEST_LOCAL_TIME | wearable sync, once per local day (lease) |
- * | morning-delivery | every minute, due per athlete at their local morning time | prescribe → render → deliver (DM + team channel) |
+ * | morning-delivery | every minute, due per athlete at their local morning time | that night's ingest first (when not yet run) → prescribe → render → deliver (DM + team channel) |
  * | evening-reminder | every minute, due per athlete at local REMINDER_LOCAL_TIME | one reminder when today's session has no feedback |
  * | twin-recalibration | Monday 02:30 | re-fit every athlete's twin, store the next version |
  * | policy-retrain | Sunday 03:00 | train a candidate DQN, gate it against the active policy, activate only if better |
@@ -17,7 +17,7 @@ import type { SharedSchedules } from './due-index.ts';
 import { eveningReminderJob } from './evening-reminder.job.ts';
 import type { Job } from './job.ts';
 import { morningDeliveryJob, type MorningDeliveryJob } from './morning-delivery.job.ts';
-import { nightlyIngestJob } from './nightly-ingest.job.ts';
+import { ingestGate, nightlyIngestJob } from './nightly-ingest.job.ts';
 import { policyRetrainJob, type PolicyRetrainDeps } from './policy-retrain.job.ts';
 import type { AthleteIngest, Claims, ContactDirectory, DayFacts, HistorySource, MessageDelivery, MorningRenderer, TokenRenewal, WebhookRenewal } from './ports.ts';
 import { renewalsJob } from './renewals.job.ts';
@@ -84,6 +84,7 @@ export function createJobs(deps: JobsDeps): ServiceJobs {
   });
   const morning = morningDeliveryJob({
     core,
+    ingestFirst: ingestGate({ ingest: deps.ingest, claims, owner }),
     schedules,
     contacts: deps.contacts,
     renderer: deps.renderer,

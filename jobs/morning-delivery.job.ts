@@ -4,6 +4,8 @@
  * in each team channel.
  *
  *   due athletes (in-memory DueIndex; a quiet minute costs one comparison)
+ *     → that night's ingest first, when it has not run yet (ingestGate: a 03:00 morning before the 04:00
+ *       ingest, or a morning caught up at start, never decides without last night's sleep, HRV and RHR)
  *     → prescribeMany (batched; idempotent per athlete-day; paused athletes are skipped)
  *     → approval mode: pending prescriptions are held; a coach's approval releases them on the next tick
  *     → render (presenters) → outbox.deliver per channel → recordDelivery
@@ -22,6 +24,7 @@ import { addDays, localDate } from '../src/core/local-time.ts';
 import type { PrescriptionRecord } from '../src/core/types.ts';
 import type { Job, JobContext, JobSummary } from './job.ts';
 import { DueIndex, ScheduledIndex, type DueItem, type SharedSchedules } from './due-index.ts';
+import type { IngestGate } from './nightly-ingest.job.ts';
 import type { AthleteContact, ContactDirectory, MessageDelivery, MorningRenderer, Recipient } from './ports.ts';
 
 export const MORNING_JOB = 'morning-delivery';
@@ -46,6 +49,8 @@ export interface MorningDeliveryDeps {
   renderer: MorningRenderer;
   delivery: MessageDelivery;
   options: MorningDeliveryOptions;
+  /** Runs an athlete's night ingest before their morning when it has not run yet (nightly-ingest.job.ts ingestGate). */
+  ingestFirst?: IngestGate;
 }
 
 export interface MorningDeliveryJob extends Job {
@@ -183,6 +188,23 @@ export function morningDeliveryJob(deps: MorningDeliveryDeps): MorningDeliveryJo
     return out;
   }
 
+  /** The due items whose night is ingested; the others wait in the index (a sync running elsewhere). */
+  async function ingestedFirst(items: DueItem[], now: Date): Promise<DueItem[]> {
+    const gate = deps.ingestFirst;
+    if (!gate || items.length === 0) return items;
+    const ready: DueItem[] = [];
+    const queue = [...items];
+    const worker = async () => {
+      for (let it = queue.shift(); it; it = queue.shift()) {
+        const r = await gate.beforeMorning(it.athleteId, it.date, now).catch(() => 'ready' as const);
+        if (r === 'ready') ready.push(it);
+        else index.retry(it.athleteId, it.date, r.waitUntil);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+    return ready;
+  }
+
   const job: MorningDeliveryJob = {
     name: MORNING_JOB,
     schedule: '* * * * *',
@@ -211,8 +233,8 @@ export function morningDeliveryJob(deps: MorningDeliveryDeps): MorningDeliveryJo
         c.released = ok.length;
       }
 
-      // 2. Mornings that came: prescribe in one batch.
-      const items: DueItem[] = (await scheduled.take(now)).filter((i) => !held.has(keyOf(i.athleteId, i.date)));
+      // 2. Mornings that came: that night's data first (ingest gate), then prescribe in one batch.
+      const items: DueItem[] = await ingestedFirst((await scheduled.take(now)).filter((i) => !held.has(keyOf(i.athleteId, i.date))), now);
       for (const i of items) zones.set(i.athleteId, i.schedule.timezone);
       c.due = items.length;
       const ready: PrescriptionRecord[] = [...released];
