@@ -1,16 +1,16 @@
 /**
  * Charts for chat messages: plain numbers in, PNG out (ECharts SSR → SVG → resvg → PNG).
  *
- *   renderAthleteChart(input) → ChartPng   load bars, CTL/ATL/TSB, HRV with its normal band (800×480)
- *   renderTeamChart(input)    → ChartPng   readiness per athlete (640 × 30 px per athlete)
+ *   renderAthleteChart(input) → ChartPng   load bars, CTL/ATL, TSB, HRV with its normal band, marks (800×560)
+ *   renderTeamChart(input)    → ChartPng   load ratio (ACWR) per athlete, coloured by readiness (640 × 30 px per athlete)
  *   chartImage(chart, filename, alt) → ChatImage, ready for ChatMessage.image
  */
 import type { ChatImage } from '../core/chat.ts';
 import type { AthleteChartInput } from './athlete-chart.ts';
 import type { ChartPng } from './render.ts';
 
-export { renderAthleteChart, renderAthleteChartSvg, athleteChartOption, type AthleteChartInput, type HrvSeries, type ChartSize } from './athlete-chart.ts';
-export { renderTeamChart, renderTeamChartSvg, teamChartOption, toneOf, type TeamChartInput, type ReadinessTone } from './team-chart.ts';
+export { renderAthleteChart, renderAthleteChartSvg, athleteChartOption, type AthleteChartInput, type ChartMark, type HrvSeries, type ChartSize } from './athlete-chart.ts';
+export { renderTeamChart, renderTeamChartSvg, teamChartOption, TONE_LEGEND, type TeamChartInput, type ReadinessTone } from './team-chart.ts';
 export { configureChartFonts, resolveChartFonts, pngSize, type ChartPng, type ChartFonts } from './render.ts';
 
 export function chartImage(chart: ChartPng, filename: string, alt: string): ChatImage {
@@ -41,7 +41,8 @@ export function describeAthleteChart(input: AthleteChartInput): string {
     const low = input.hrv.bandLow ? last(input.hrv.bandLow) : null;
     const high = input.hrv.bandHigh ? last(input.hrv.bandHigh) : null;
     const where = low !== null && high !== null ? (hrv < low ? 'below' : hrv > high ? 'above' : 'inside') + ' the normal range' : '';
-    parts.push(`HRV ${hrv.toFixed(2)}${where ? ` (${where})` : ''}`);
+    const unit = input.hrv.unit ? ` ${input.hrv.unit}` : '';
+    parts.push(`HRV ${hrv.toFixed(input.hrv.unit === 'ms' ? 0 : 2)}${unit}${where ? ` (${where})` : ''}`);
   }
   return `${parts.join('; ')}.`;
 }

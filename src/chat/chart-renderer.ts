@@ -1,13 +1,10 @@
 /**
  * The real ChartRenderer (src/core/presenters/charts.ts port) over src/charts: ECharts → SVG → PNG.
- * Team bars show readiness bands (green 90, amber 60, red 30 on the 0–100 axis) — the board has bands,
- * not scores; athletes without readings show as "no data".
+ * Team bars show each athlete's load ratio (ACWR), coloured by their readiness band.
  */
 import { chartImage, describeAthleteChart, renderAthleteChart, renderTeamChart } from '../charts/index.ts';
 import type { ChatImage } from '../core/chat.ts';
 import type { AthleteChartData, ChartRenderer, TeamChartData } from '../core/presenters/charts.ts';
-
-const BAND_SCORE = { green: 90, amber: 60, red: 30 } as const;
 
 export function createChartRenderer(): ChartRenderer {
   return {
@@ -15,7 +12,7 @@ export function createChartRenderer(): ChartRenderer {
       return chartImage(renderAthleteChart(data), filename, describeAthleteChart(data));
     },
     team(data: TeamChartData, filename: string): ChatImage {
-      const athletes = data.athletes.map((a) => ({ name: a.name, readiness: a.band ? BAND_SCORE[a.band] : null, tone: a.band ?? ('neutral' as const) }));
+      const athletes = data.athletes.map((a) => ({ name: a.name, acwr: a.acwr ?? null, tone: a.band ?? ('neutral' as const) }));
       const n = (b: string) => data.athletes.filter((a) => a.band === b).length;
       const alt = `Team readiness: ${n('green')} green, ${n('amber')} amber, ${n('red')} red${data.athletes.some((a) => !a.band) ? `, ${data.athletes.filter((a) => !a.band).length} without readings` : ''}.`;
       return chartImage(renderTeamChart({ title: data.title, athletes }), filename, alt);

@@ -28,6 +28,8 @@ export interface BoardRow {
   flags: BoardFlag[];
   /** This morning's fitness (CTL) and fatigue (ATL), from the same state as the readiness; null before any load. */
   trainingLoad: { ctl: number; atl: number } | null;
+  /** This morning's load ratio (ACWR); null until 28 days of history. */
+  loadRatio: number | null;
   /** Where the readiness came from. */
   stateFrom: 'prescription' | 'history';
 }
@@ -101,6 +103,7 @@ export async function teamBoard(deps: CoreDeps, actor: Actor, teamId: string, da
       overridden: rx?.override !== undefined,
       flags,
       trainingLoad: trainingLoadOf(state),
+      loadRatio: inputs.acwr ?? null,
       stateFrom,
     };
   });

@@ -68,6 +68,8 @@ export interface AthleteHistory {
   hrv: { values: (number | null)[]; daily: (number | null)[]; bandLow: (number | null)[]; bandHigh: (number | null)[] };
   restingHr: (number | null)[];
   sleepHours: (number | null)[];
+  /** Days with illness or injury reported, a coach override, or a coach constraint in force. */
+  marks: { date: string; kind: 'illness' | 'override' | 'constraint' }[];
 }
 
 const r = (v: number | undefined, digits: number): number | null => (v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10 ** digits) / 10 ** digits);
@@ -87,7 +89,13 @@ export async function athleteHistory(deps: CoreDeps, actor: Actor, athleteId: st
   const end = options.endDate === undefined ? todayIn(deps, profile.timezone) : requireDate(options.endDate);
   const start = addDays(end, -(n - 1));
   const from = addDays(start, -historyDays);
-  const [metrics, feedback] = await Promise.all([deps.dailyMetrics.listRange([athleteId], from, end), deps.feedback.listRange([athleteId], from, end)]);
+  const [metrics, feedback, prescriptions, constraints] = await Promise.all([
+    deps.dailyMetrics.listRange([athleteId], from, end),
+    deps.feedback.listRange([athleteId], from, end),
+    deps.prescriptions.listRange([athleteId], start, end),
+    deps.constraints.listActive([athleteId], start, end),
+  ]);
+  const overridden = new Set(prescriptions.filter((p) => p.override !== undefined).map((p) => p.date));
   // Every day up to `end` in full (buildHistory(date) keeps only the morning of `date` itself).
   const byDate = new Map(buildHistory(addDays(end, 1), metrics, feedback).map((o) => [o.date, o]));
   const out: AthleteHistory = {
@@ -101,6 +109,7 @@ export async function athleteHistory(deps: CoreDeps, actor: Actor, athleteId: st
     hrv: { values: [], daily: [], bandLow: [], bandHigh: [] },
     restingHr: [],
     sleepHours: [],
+    marks: [],
   };
   for (let i = 0; i < n; i++) {
     const day = addDays(start, i);
@@ -117,6 +126,9 @@ export async function athleteHistory(deps: CoreDeps, actor: Actor, athleteId: st
     out.hrv.bandHigh.push(r(morning.hrvBandUpper, 3));
     out.restingHr.push(r(o?.restingHr, 0));
     out.sleepHours.push(r(o?.sleepHours, 1));
+    if (o?.illness || o?.injury) out.marks.push({ date: day, kind: 'illness' });
+    if (overridden.has(day)) out.marks.push({ date: day, kind: 'override' });
+    if (constraints.some((c) => c.from <= day && (c.to === undefined || c.to >= day))) out.marks.push({ date: day, kind: 'constraint' });
   }
   return out;
 }

@@ -16,13 +16,14 @@ export interface AthleteChartData {
   ctl: Series;
   atl: Series;
   tsb?: Series;
-  hrv?: { label?: string; values: Series; daily?: Series; bandLow?: Series; bandHigh?: Series };
+  hrv?: { label?: string; unit?: string; values: Series; daily?: Series; bandLow?: Series; bandHigh?: Series };
+  marks?: readonly { date: string; kind: 'illness' | 'override' | 'constraint' }[];
 }
 
 export interface TeamChartData {
   title: string;
-  /** In display order; band null = no readings. */
-  athletes: readonly { name: string; band: Band | null }[];
+  /** In display order; band null = no readings; acwr null = not known yet (under 28 days). */
+  athletes: readonly { name: string; band: Band | null; acwr?: number | null }[];
 }
 
 export interface ChartRenderer {

@@ -103,6 +103,10 @@ export function feedbackButtons(date: string, type: string): ChatButton[] {
   ];
 }
 
+/** ln rMSSD → rMSSD in ms (the unit a coach and the wearable apps use), one decimal. */
+export const lnToMs = (series: readonly (number | null)[]): (number | null)[] => series.map((v) => (v === null ? null : Math.round(Math.exp(v) * 10) / 10));
+
+/** The chart's data: HRV in ms (the 7-day line is the geometric mean, exp of the mean ln rMSSD). */
 export function athleteChartData(history: AthleteHistory, title?: string): AthleteChartData {
   return {
     title: title ?? `${history.displayName} · last ${Math.round(history.days.length / 7)} weeks`,
@@ -111,7 +115,8 @@ export function athleteChartData(history: AthleteHistory, title?: string): Athle
     ctl: history.ctl,
     atl: history.atl,
     tsb: history.tsb,
-    hrv: { label: 'ln rMSSD (7-day mean)', values: history.hrv.values, daily: history.hrv.daily, bandLow: history.hrv.bandLow, bandHigh: history.hrv.bandHigh },
+    hrv: { label: 'HRV, rMSSD (ms)', unit: 'ms', values: lnToMs(history.hrv.values), daily: lnToMs(history.hrv.daily), bandLow: lnToMs(history.hrv.bandLow), bandHigh: lnToMs(history.hrv.bandHigh) },
+    marks: history.marks ?? [],
   };
 }
 

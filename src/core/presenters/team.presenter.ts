@@ -68,7 +68,7 @@ export function presentTeamBoard(board: TeamBoard, options: TeamBoardOptions = {
   if (options.charts && board.rows.length > 0) {
     const charts = options.charts;
     const image = tryChart(() =>
-      charts.team({ title: `${board.teamName} · ${dayLabel(board.date)}`, athletes: board.rows.map((r) => ({ name: r.displayName, band: r.stateFrom === 'history' && r.readiness.reasons[0] === 'no readings to judge readiness' ? null : r.readiness.band })) }, `team-${board.date}.png`),
+      charts.team({ title: `${board.teamName} · ${dayLabel(board.date)}`, athletes: board.rows.map((r) => ({ name: r.displayName, band: r.stateFrom === 'history' && r.readiness.reasons[0] === 'no readings to judge readiness' ? null : r.readiness.band, acwr: r.loadRatio })) }, `team-${board.date}.png`),
     );
     if (image) message.image = image;
   }

@@ -30,6 +30,8 @@ export function sampleAthleteHistory(days = 42): AthleteChartInput {
     const w = hrvDaily.slice(Math.max(0, i - 6), i + 1).filter((v): v is number => v !== null);
     return w.length === 0 ? null : w.reduce((s, v) => s + v, 0) / w.length;
   });
+  // HRV in ms, as the presenters hand it over (exp of ln rMSSD; the 7-day line is the geometric mean).
+  const ms = (v: number | null) => (v === null ? null : Math.exp(v));
   return {
     title: 'Alex · last 6 weeks',
     days: dates,
@@ -37,11 +39,12 @@ export function sampleAthleteHistory(days = 42): AthleteChartInput {
     ctl,
     atl,
     hrv: {
-      label: 'ln rMSSD (7-day mean)',
-      values: mean7,
-      daily: hrvDaily,
-      bandLow: dates.map(() => 4.12),
-      bandHigh: dates.map(() => 4.32),
+      label: 'HRV, rMSSD (ms)',
+      unit: 'ms',
+      values: mean7.map(ms),
+      daily: hrvDaily.map(ms),
+      bandLow: dates.map(() => Math.exp(4.12)),
+      bandHigh: dates.map(() => Math.exp(4.32)),
     },
   };
 }

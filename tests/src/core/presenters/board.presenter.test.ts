@@ -18,6 +18,7 @@ const board: TeamBoard = {
       overridden: true,
       flags: ['ACWR_HIGH'],
       trainingLoad: { ctl: 33.6, atl: 58.4 },
+      loadRatio: 1.62,
       stateFrom: 'prescription',
     },
     {
@@ -30,6 +31,7 @@ const board: TeamBoard = {
       overridden: false,
       flags: ['AWAITING_APPROVAL', 'NO_CHECKIN_TODAY'],
       trainingLoad: null,
+      loadRatio: 1.02,
       stateFrom: 'prescription',
     },
   ],
@@ -48,8 +50,8 @@ describe('team board presenter', () => {
     expect(m.tone).toBe('red');
     expect(m.buttons).toEqual([{ id: 'tc:approve?date=2026-11-22&team=t-1', label: 'Approve 1 pending', style: 'primary' }]);
     expect(charts.teamCalls[0]!.data.athletes).toEqual([
-      { name: 'Alex', band: 'red' },
-      { name: 'Bea', band: 'green' },
+      { name: 'Alex', band: 'red', acwr: 1.62 },
+      { name: 'Bea', band: 'green', acwr: 1.02 },
     ]);
     expect(m.image?.filename).toBe('team-2026-11-22.png');
   });

@@ -66,6 +66,7 @@ export function history(days = 42): AthleteHistory {
     hrv: { values: dates.map(() => 4.2), daily: dates.map(() => 4.21), bandLow: dates.map(() => 4.1), bandHigh: dates.map(() => 4.3) },
     restingHr: dates.map(() => 50),
     sleepHours: dates.map(() => 7.5),
+    marks: [{ date: dates[40]!, kind: 'override' as const }],
   };
 }
 

@@ -72,7 +72,11 @@ describe('morning message presenter', () => {
     const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' }, history: history(), charts });
     expect(charts.athleteCalls).toHaveLength(1);
     expect(charts.athleteCalls[0]!.data.days).toHaveLength(42);
-    expect(charts.athleteCalls[0]!.data.hrv!.bandLow![0]).toBe(4.1);
+    // HRV goes to the chart in ms (e^4.1 = 60.3 ms), with its unit on the axis; the coach's override is marked
+    expect(charts.athleteCalls[0]!.data.hrv).toMatchObject({ label: 'HRV, rMSSD (ms)', unit: 'ms' });
+    expect(charts.athleteCalls[0]!.data.hrv!.bandLow![0]).toBe(60.3);
+    expect(charts.athleteCalls[0]!.data.hrv!.values[0]).toBe(66.7);
+    expect(charts.athleteCalls[0]!.data.marks).toEqual([{ date: '2026-11-21', kind: 'override' }]);
     expect(m.image).toEqual({ png: Buffer.from('png-athlete'), filename: '2026-11-22-load-hrv.png', alt: 'athlete chart 42 days' });
   });
 
