@@ -88,7 +88,7 @@ describe('/today and /why', () => {
     await h.say('why1', '/today');
     const r = await h.say('why1', '/why');
     expect(r.message!.title).toMatch(/^Why: Sun 22 Nov — /);
-    expect(r.message!.sections!.map((s) => s.title)).toEqual(expect.arrayContaining(['Every reason, most important first', 'Safety rules', 'What the model saw']));
+    expect(r.message!.sections!.map((s) => s.title)).toEqual(expect.arrayContaining(['Every reason, most important first', 'Safety rules', 'Your recent training']));
   });
 
   it('when /why is asked for a day without a session then it says so', async () => {

@@ -45,8 +45,9 @@ export function presentHistory(h: AthleteHistory, options: { charts?: ChartRende
   const hrv = lastOf(h.hrv.values);
   const lo = lastOf(h.hrv.bandLow);
   const hi = lastOf(h.hrv.bandHigh);
+  const ms = (ln: number) => fmt(Math.exp(ln), 0);
   if (hrv !== undefined)
-    summary.push(lo !== undefined && hi !== undefined ? `HRV ${fmt(hrv, 2)} (7-day ln rMSSD), ${hrv < lo ? 'below' : hrv > hi ? 'above' : 'inside'} your normal ${fmt(lo, 2)}–${fmt(hi, 2)}.` : `HRV ${fmt(hrv, 2)} (7-day ln rMSSD); the normal band needs about two weeks of readings.`);
+    summary.push(lo !== undefined && hi !== undefined ? `HRV ${ms(hrv)} ms (7-day average), ${hrv < lo ? 'below' : hrv > hi ? 'above' : 'inside'} your normal ${ms(lo)}–${ms(hi)} ms.` : `HRV ${ms(hrv)} ms (7-day average); your normal range needs about two weeks of readings.`);
   const sections: ChatSection[] = [{ title: 'Weekly load', text: weeklyLines(h).join('\n') }];
   const message: ChatMessage = {
     title: `Your last ${weeks} weeks — ${dayLabel(h.days[0]!)} to ${dayLabel(h.days[h.days.length - 1]!)}`,

@@ -14,7 +14,7 @@ export { ACTION_ID_MAX, ACTION_PREFIX, decodeAction, encodeAction, isActionId, t
 export { tryChart, type AthleteChartData, type ChartRenderer, type TeamChartData } from './charts.ts';
 export { dayLabel, sessionLabel, sessionName } from './format.ts';
 export { athleteChartData, blockedLines, feedbackButtons, normalLines, presentMorning, rankedReasons, reasonLine, type MorningInput } from './morning.presenter.ts';
-export { presentWhy, stateLines } from './why.presenter.ts';
+export { presentWhy, safetyLines, trainingLines } from './why.presenter.ts';
 export { presentOverrideConfirm, type OverrideConfirmInput } from './override.presenter.ts';
 export { boardLine, presentTeamBoard, type TeamBoardOptions } from './team.presenter.ts';
 export { presentHistory, weeklyLines } from './history.presenter.ts';

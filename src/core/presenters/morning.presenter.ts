@@ -43,29 +43,40 @@ export function rankedReasons(reasons: readonly Reason[], n = 3): string[] {
   return [...reasons.filter(cites), ...reasons.filter((r) => !cites(r))].slice(0, n).map(reasonLine);
 }
 
-/** What changed against the athlete's normal, from the state snapshot the decision used. */
+/** ln rMSSD → ms, whole milliseconds (the unit the athlete's wearable app shows). */
+const ms = (ln: number) => fmt(Math.exp(ln), 0);
+
+/**
+ * What changed against the athlete's normal, from the state snapshot the decision used — in the units
+ * an athlete knows: HRV in ms (the 7-day average is exp of the mean ln rMSSD), resting HR in bpm, sleep in h.
+ */
 export function normalLines(state: Record<string, unknown>): string[] {
   const lines: string[] = [];
   const ln7 = num(state.lnRmssd7);
   const lo = num(state.hrvBandLower);
   const hi = num(state.hrvBandUpper);
+  const base = num(state.hrvBaselineMean);
   const z = num(state.hrvZ);
-  const band = typeof state.hrvBand === 'string' ? state.hrvBand : undefined;
-  const where = band === 'below' ? 'below' : band === 'above' ? 'above' : band === 'inside' ? 'inside' : undefined;
-  if (ln7 !== undefined && lo !== undefined && hi !== undefined)
-    lines.push(`HRV ${fmt(ln7, 2)} (7-day ln rMSSD) — ${where ?? (ln7 < lo ? 'below' : ln7 > hi ? 'above' : 'inside')} your normal ${fmt(lo, 2)}–${fmt(hi, 2)}${z !== undefined ? `, z ${signed(z, 1)}` : ''}`);
-  else if (z !== undefined) lines.push(`HRV z ${signed(z, 1)} against your baseline — ${where ?? (z < -0.5 ? 'below' : z > 0.5 ? 'above' : 'inside')} your normal band (±0.5)`);
+  const today = num(state.hrvToday);
+  const band = state.hrvBand === 'below' || state.hrvBand === 'above' || state.hrvBand === 'inside' ? state.hrvBand : undefined;
+  const where = (v: number) => band ?? (lo !== undefined && hi !== undefined ? (v < lo ? 'below' : v > hi ? 'above' : 'inside') : z !== undefined ? (z < -0.5 ? 'below' : z > 0.5 ? 'above' : 'inside') : undefined);
+  const morning = today !== undefined ? `; this morning ${fmt(today, 0)} ms` : '';
+  if (ln7 !== undefined && lo !== undefined && hi !== undefined) lines.push(`HRV ${ms(ln7)} ms (7-day average) — ${where(ln7)} your normal ${ms(lo)}–${ms(hi)} ms${morning}`);
+  else if (ln7 !== undefined && base !== undefined) lines.push(`HRV ${ms(ln7)} ms (7-day average) vs your usual ${ms(base)} ms — ${where(ln7) ?? 'compared with'} your normal range${morning}`);
+  else if (today !== undefined) lines.push(`HRV this morning ${fmt(today, 0)} ms (your normal range needs about two weeks of readings)`);
 
-  const rhr = num(state.restingHrToday);
-  const rhrBase = num(state.restingHrBaseline);
-  const rhrDev = num(state.restingHrDeviation) ?? (rhr !== undefined && rhrBase !== undefined ? rhr - rhrBase : undefined);
-  if (rhrDev !== undefined) {
-    const flag = rhrDev >= 5 ? ' — clearly raised' : rhrDev >= 3 ? ' — raised' : '';
-    lines.push(rhr !== undefined && rhrBase !== undefined ? `Resting HR ${fmt(rhr, 0)} bpm, ${signed(rhrDev, 0)} vs your usual ${fmt(rhrBase, 0)}${flag}` : `Resting HR ${signed(rhrDev, 0)} bpm vs your usual${flag}`);
-  }
+  const rhr = num(state.restingHr) ?? num(state.restingHrToday);
+  const rhrDev = num(state.restingHrDeviation);
+  const rhrBase = num(state.restingHrBaseline) ?? (rhr !== undefined && rhrDev !== undefined ? rhr - rhrDev : undefined);
+  const dev = rhrDev ?? (rhr !== undefined && rhrBase !== undefined ? rhr - rhrBase : undefined);
+  if (rhr !== undefined && rhrBase !== undefined && dev !== undefined) {
+    const flag = dev >= 5 ? ' — clearly raised' : dev >= 3 ? ' — raised' : '';
+    lines.push(`Resting HR ${fmt(rhr, 0)} bpm, ${signed(dev, 0)} vs your usual ${fmt(rhrBase, 0)} bpm${flag}`);
+  } else if (rhr !== undefined) lines.push(`Resting HR ${fmt(rhr, 0)} bpm`);
 
   const sleep = num(state.sleepHoursToday);
-  const norm = num(state.sleepNorm);
+  const sleepDev = num(state.sleepDeviation);
+  const norm = num(state.sleepNorm) ?? (sleep !== undefined && sleepDev !== undefined ? sleep - sleepDev : undefined);
   if (sleep !== undefined)
     lines.push(norm !== undefined ? `Sleep ${fmt(sleep, 1)} h vs your usual ${fmt(norm, 1)} h (${signed(sleep - norm, 1)} h)` : `Sleep ${fmt(sleep, 1)} h${sleep < 6 ? ' (under 6 h)' : ''}`);
 

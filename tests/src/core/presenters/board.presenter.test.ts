@@ -68,7 +68,7 @@ describe('history and week presenters', () => {
     const charts = new StubCharts();
     const m = presentHistory(history(), { charts });
     expect(m.title).toBe('Your last 6 weeks — Mon 12 Oct to Sun 22 Nov');
-    expect(m.summary).toBe('This morning: fitness (CTL) 52, fatigue (ATL) 61, form (TSB) −9. Fitness +12 over 6 weeks. HRV 4.2 (7-day ln rMSSD), inside your normal 4.1–4.3.');
+    expect(m.summary).toBe('This morning: fitness (CTL) 52, fatigue (ATL) 61, form (TSB) −9. Fitness +12 over 6 weeks. HRV 67 ms (7-day average), inside your normal 60–74 ms.');
     expect(m.sections![0]!.text!.split('\n')).toHaveLength(6);
     expect(m.sections![0]!.text!.split('\n')[0]).toBe('• Mon 12 Oct – Sun 18 Oct: 315 TSS in 6 sessions');
     expect(m.image?.alt).toBe('athlete chart 42 days');

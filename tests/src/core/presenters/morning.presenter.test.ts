@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAction, encodeAction, presentMorning, presentWhy, rankedReasons } from '../../../../src/core/presenters/index.ts';
+import { decodeAction, encodeAction, normalLines, presentMorning, presentWhy, rankedReasons } from '../../../../src/core/presenters/index.ts';
 import { history, prescription, StubCharts } from './fixtures.ts';
 
 describe('morning message presenter', () => {
@@ -35,14 +35,23 @@ describe('morning message presenter', () => {
     const m = presentMorning({ prescription: prescription(), athlete: { displayName: 'Alex' } });
     expect(m.sections!.find((s) => s.title === 'Against your normal')!.text).toBe(
       [
-        '• HRV 4.05 (7-day ln rMSSD) — below your normal 4.1–4.3, z −0.8',
-        '• Resting HR 53 bpm, +4 vs your usual 49 — raised',
+        '• HRV 57 ms (7-day average) — below your normal 60–74 ms',
+        '• Resting HR 53 bpm, +4 vs your usual 49 bpm — raised',
         '• Sleep 6.2 h vs your usual 7.4 h (−1.2 h)',
         '• Load ratio (ACWR) 1.62 — in the danger zone (≥ 1.5)',
         '• Training load: fitness (CTL) 52, fatigue (ATL) 62, form (TSB) −10',
       ].join('\n'),
     );
     expect(m.tone).toBe('red');
+  });
+
+  it('when the state is the engine’s snapshot (restingHr, deviations, ln baseline) then the lines are in ms, bpm and h with the usual values', () => {
+    const state = { lnRmssd7: 4.2, hrvBaselineMean: 4.25, hrvZ: -0.2, hrvBand: 'inside', hrvToday: 58, restingHr: 50, restingHrDeviation: 0, sleepHoursToday: 7.5, sleepDeviation: 0.3 };
+    expect(normalLines(state)).toEqual([
+      'HRV 67 ms (7-day average) vs your usual 70 ms — inside your normal range; this morning 58 ms',
+      'Resting HR 50 bpm, 0 vs your usual 50 bpm',
+      'Sleep 7.5 h vs your usual 7.2 h (+0.3 h)',
+    ]);
   });
 
   it('when the athlete has no history yet then no “against your normal” section with zeros is shown', () => {
@@ -103,19 +112,47 @@ describe('morning message presenter', () => {
 });
 
 describe('why presenter', () => {
-  it('when /why is presented then every reason, the state, the safety rules and the policy are shown', () => {
+  it('when /why is presented then every reason, the normal ranges, the recent training, the safety rules and the policy are shown', () => {
     const m = presentWhy(prescription());
     expect(m.title).toBe('Why: Sun 22 Nov — Endurance 60 min');
-    expect(m.sections!.map((s) => s.title)).toEqual(['Every reason, most important first', 'Against your normal', 'What the model saw', 'Safety rules', 'Alternatives that were allowed']);
+    expect(m.sections!.map((s) => s.title)).toEqual(['Every reason, most important first', 'Against your normal', 'Your recent training', 'Safety rules', 'Alternatives that were allowed']);
     expect(m.sections![0]!.text!.split('\n')).toHaveLength(4);
-    expect(m.sections![2]!.text).toContain('• ACWR (7/28-day EWMA): 1.62');
-    expect(m.sections![2]!.text).toContain('• Days of history: 64');
-    expect(m.sections![3]!.text).toContain('• Intervals (action 10) — ACWR 1.62 ≥ 1.5 [acwr_spike]');
+    expect(m.sections![1]!.text).toContain('• Load ratio (ACWR) 1.62 — in the danger zone (≥ 1.5)');
+    expect(m.sections![2]!.text).toBe('All of this is from 64 days of your history.');
+    expect(m.sections![3]!.text).toBe(
+      ['Allowed today: Rest day, Active recovery, Endurance.', 'Ruled out today:', '• Intervals — ACWR 1.62 ≥ 1.5', '• Tempo — HRV below your normal band', '• Strength — HRV below your normal band'].join('\n'),
+    );
     expect(m.footer).toBe('policy dqn@3 · revision 2 · inputs abcdef012345');
     expect(m.ephemeral).toBe(true);
   });
-});
 
+  it('when the state is the engine’s snapshot then /why reads as sentences with units: no internal field names, no ln values, each session once', () => {
+    const engineState = {
+      atl: 59.2, ctl: 34.1, tsb: -25.1, acwr: 1.21, ctlRampPerWeek: 3.4, monotony: 1.6, strain: 802, hrvToday: 58.3, lnRmssd7: 4.2, hrvBaselineMean: 4.25,
+      hrvBandLower: 4.2, hrvBandUpper: 4.3, hrvZ: -0.5, hrvBand: 'inside', hrvFallingDays: 0, hrvBaselineReady: true, restingHr: 51, restingHrBaseline: 49.2, restingHrDeviation: 1.8,
+      sleepHoursToday: 7.1, sleepNorm: 7.4, sleepDeviation: -0.3, daysSinceRest: 3, daysSinceHard: 2, consecutiveHardDays: 0, latestRpe: 6, latestSoreness: null, wellness: null,
+      illness: false, injury: false, historyDays: 90, flags: 'load_imputed',
+    };
+    const blocked = [3, 4, 5].map((actionId) => ({ type: 'ENDURANCE' as const, actionId, rule: 'acwr_projected', reason: 'planned load would raise ACWR to ≥ 1.50' }));
+    const m = presentWhy(prescription({ state: engineState, mask: { allowed: ['REST', 'ACTIVE_RECOVERY'], blocked } }));
+    const text = m.sections!.map((s) => s.text).join('\n');
+    expect(text).not.toMatch(/[a-z][A-Z][a-z]+:/); // no camelCase field dumps
+    expect(text).not.toMatch(/\(action \d+\)|\[acwr|ln rMSSD|load_imputed/);
+    expect(text.match(/Endurance —/g)).toHaveLength(1);
+    expect(m.sections!.find((s) => s.title === 'Against your normal')!.text).toBe(
+      [
+        '• HRV 67 ms (7-day average) — inside your normal 67–74 ms; this morning 58 ms',
+        '• Resting HR 51 bpm, +2 vs your usual 49 bpm',
+        '• Sleep 7.1 h vs your usual 7.4 h (−0.3 h)',
+        '• Load ratio (ACWR) 1.21 — inside the 0.8–1.3 sweet spot',
+        '• Training load: fitness (CTL) 34, fatigue (ATL) 59, form (TSB) −25',
+      ].join('\n'),
+    );
+    expect(m.sections!.find((s) => s.title === 'Your recent training')!.text).toBe(
+      'Fitness changed by +3.4 TSS per day over the last week (a steady build is up to about +5). Last 7 days: strain 802 (the week’s load in TSS × monotony 1.6; monotony above 2 means too little variation between easy and hard days). Your last rest day was 3 days ago. Your last hard session was 2 days ago. Your last session felt 6/10 (RPE). All of this is from 90 days of your history.',
+    );
+  });
+});
 describe('button ids', () => {
   it('when an action is encoded then decoding gives it back', () => {
     const id = encodeAction({ command: 'privacy', subcommand: 'delete', options: { confirm: 'abc.def' } });
