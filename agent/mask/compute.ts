@@ -13,6 +13,11 @@ export const DEFAULT_MASK_CONFIG: Readonly<MaskConfig> = Object.freeze({
   rhrElevatedBpm: 5,
   shortSleepHours: 6,
   rhrVeryHighBpm: 10,
+  acuteRhrBpm: 5,
+  acuteHrvTodayZ: -1.5,
+  acuteSleepHours: 5,
+  acuteSoreness: 5,
+  acuteSignsNeeded: 2,
   maxConsecutiveHard: 2,
   maxTrainingDaysInRow: 6,
   ctlRampMax: 8,
@@ -28,6 +33,7 @@ export const RULE_ORDER: readonly RuleId[] = Object.freeze([
   'coach_max_load',
   'no_rest',
   'rhr_very_high',
+  'acute_red_flags',
   'acwr_danger',
   'hrv_below_band',
   'rhr_short_sleep',
@@ -46,6 +52,7 @@ const HARD_IDS: readonly number[] = ACTIONS.filter((a) => HARD_SESSIONS.has(a.ty
 const HIGH_INTENSITY: ReadonlySet<SessionType> = new Set(['TEMPO', 'INTERVALS']);
 const HIGH_INTENSITY_IDS: readonly number[] = ACTIONS.filter((a) => HIGH_INTENSITY.has(a.type)).map((a) => a.id);
 const ACWR_DANGER_IDS: readonly number[] = ACTIONS.filter((a) => HARD_SESSIONS.has(a.type) || (a.type === 'ENDURANCE' && a.dose === 'long')).map((a) => a.id);
+const HARD_OR_LONG_IDS: readonly number[] = ACTIONS.filter((a) => HARD_SESSIONS.has(a.type) || a.dose === 'long').map((a) => a.id);
 const LONG_HARD_IDS: readonly number[] = ACTIONS.filter((a) => HARD_SESSIONS.has(a.type) && a.dose === 'long').map((a) => a.id);
 
 /** Whether a constraint's window contains the day (inclusive; unparseable bounds count as open). */
@@ -150,6 +157,12 @@ export function computeMask(input: MaskInput, config?: Partial<MaskConfig>): Mas
     );
   }
 
+  // --- acute red flags: today's signs agree (each is one sign; sources in agent/README.md) ---
+  const signs = acuteSigns(s, cfg);
+  if (signs.length >= cfg.acuteSignsNeeded) {
+    hit('acute_red_flags', `${signs.length} of today's warning signs agree (${signs.join('; ')}): no hard or long session`, HARD_OR_LONG_IDS);
+  }
+
   // --- HRV ---
   if (s.hrvBand === 'below' && s.lnRmssd7 !== undefined && s.hrvBandLower !== undefined && s.hrvBandUpper !== undefined) {
     hit(
@@ -222,6 +235,25 @@ export function computeMask(input: MaskInput, config?: Partial<MaskConfig>): Mas
     });
   }
   return { mask, allowed, blocked, hits };
+}
+
+/**
+ * Today's acute warning signs, each citing its value and threshold: resting HR well above baseline, a
+ * one-day HRV crash (today's lnRMSSD against the 60-day baseline, not the 7-day average), very short
+ * sleep, and soreness 5/5 reported today or yesterday. Illness has its own, stricter rule.
+ */
+export function acuteSigns(s: MaskInput['state'], cfg: MaskConfig = DEFAULT_MASK_CONFIG as MaskConfig): string[] {
+  const out: string[] = [];
+  const rhr = s.restingHrDeviation;
+  if (rhr !== undefined && rhr >= cfg.acuteRhrBpm) out.push(`resting HR ${sign1(rhr)} bpm over baseline ${f1(s.restingHrBaseline ?? 0)} (≥ +${cfg.acuteRhrBpm})`);
+  const z = s.hrvTodayZ;
+  if (z !== undefined && z <= cfg.acuteHrvTodayZ && s.hrvRmssdToday !== undefined)
+    out.push(`HRV today ${f1(s.hrvRmssdToday)} ms, ${f1(Math.abs(z))} SD below baseline ${f1(Math.exp(s.lnRmssdBaselineMean ?? 0))} ms (≥ ${f1(Math.abs(cfg.acuteHrvTodayZ))} SD)`);
+  const sleep = s.sleepHoursToday;
+  if (sleep !== undefined && sleep <= cfg.acuteSleepHours) out.push(`sleep ${f1(sleep)} h (≤ ${cfg.acuteSleepHours} h)`);
+  const sore = s.latestSoreness;
+  if (sore !== undefined && sore >= cfg.acuteSoreness && (s.latestSorenessAgeDays ?? 99) <= 1) out.push(`soreness ${sore}/5 reported (≥ ${cfg.acuteSoreness}/5)`);
+  return out;
 }
 
 /** Convenience for batches: the boolean masks of many inputs. */

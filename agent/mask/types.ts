@@ -30,6 +30,7 @@ export type RuleId =
   | 'coach_max_load'
   | 'no_rest'
   | 'rhr_very_high'
+  | 'acute_red_flags'
   | 'acwr_danger'
   | 'hrv_below_band'
   | 'rhr_short_sleep'
@@ -57,6 +58,16 @@ export interface MaskConfig {
   maxConsecutiveHard: number;
   /** Training days in a row (since the last rest day) at or above this: rest or recovery only. */
   maxTrainingDaysInRow: number;
+  /** Acute red flags: resting HR at least this far above baseline (bpm) is one sign… */
+  acuteRhrBpm: number;
+  /** …today's HRV this many baseline SDs (daily lnRMSSD) below the baseline mean or lower is one sign… */
+  acuteHrvTodayZ: number;
+  /** …last night's sleep at or below this (h) is one sign… */
+  acuteSleepHours: number;
+  /** …soreness reported (today or yesterday) at or above this (1–5) is one sign… */
+  acuteSoreness: number;
+  /** …and this many signs together: no hard and no long session. */
+  acuteSignsNeeded: number;
   /** CTL ramp (points per week) above this: no session with planned load above CTL. */
   ctlRampMax: number;
   /** While ACWR is undefined (cold start): block the long hard doses. */

@@ -24,6 +24,13 @@ function forbidden(s: AthleteState, sport: Sport, constraints: readonly Constrai
   if (s.hrvBand === 'below' && hard && s.lnRmssd7 !== undefined && s.hrvBandLower !== undefined && s.hrvBandUpper !== undefined) return true;
   if (s.hrvFallingDays >= 2 && hard) return true;
   if (hard && s.restingHrDeviation !== undefined && s.restingHrDeviation >= 5 && s.sleepHoursToday !== undefined && s.sleepHoursToday <= 6) return true;
+  const signs = [
+    s.restingHrDeviation !== undefined && s.restingHrDeviation >= 5,
+    s.hrvTodayZ !== undefined && s.hrvTodayZ <= -1.5 && s.hrvRmssdToday !== undefined,
+    s.sleepHoursToday !== undefined && s.sleepHoursToday <= 5,
+    s.latestSoreness !== undefined && s.latestSoreness >= 5 && (s.latestSorenessAgeDays ?? 99) <= 1,
+  ].filter(Boolean).length;
+  if (signs >= 2 && (hard || a.dose === 'long')) return true;
   if (s.consecutiveHardDays >= 2 && hard) return true;
   if (s.ctlRampPerWeek !== undefined && s.ctlRampPerWeek > 8 && aboveRecovery && load > s.ctl) return true;
   if (!s.acwrColdStart && aboveRecovery) {

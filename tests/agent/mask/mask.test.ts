@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ACTIONS, ACTION_ID, materialize } from '../../../agent/actions/index.ts';
 import { computeMask, constraintApplies, DEFAULT_MASK_CONFIG, RULE_ORDER } from '../../../agent/mask/index.ts';
 import type { Constraint, MaskResult, RuleId } from '../../../agent/mask/index.ts';
-import { epochDay, projectedAcwr } from '../../../agent/state/index.ts';
+import { computeState, epochDay, projectedAcwr } from '../../../agent/state/index.ts';
 import type { AthleteState } from '../../../agent/state/index.ts';
 import type { Sport } from '../../../twin/types.ts';
 import { baseState } from './fixtures.ts';
+import { day, days } from '../state/helpers.ts';
 
 const ALL = ACTIONS.map((a) => a.id);
 const ids = (...keys: string[]) => keys.map((k) => ACTION_ID[k]!);
@@ -32,9 +33,9 @@ describe('computeMask: base case', () => {
     expect(r.blocked).toEqual([]);
   });
 
-  it('when the rule order is listed then it has the 16 rules, most severe first', () => {
+  it('when the rule order is listed then it has the 17 rules, most severe first', () => {
     expect(RULE_ORDER[0]).toBe('illness');
-    expect(RULE_ORDER.length).toBe(16);
+    expect(RULE_ORDER.length).toBe(17);
     expect(DEFAULT_MASK_CONFIG.acwrDanger).toBe(1.5);
     expect(DEFAULT_MASK_CONFIG.ctlRampMax).toBe(8);
   });
@@ -124,6 +125,55 @@ describe('computeMask: resting HR and sleep', () => {
     expect(r.allowed).toEqual([0, 1, 2]);
     expect(r.hits[0]!.reason).toBe('resting HR +10.0 bpm ≥ +10 over baseline 50.0: rest or active recovery only');
     expect(mask({ restingHrDeviation: 9.9 }).hits).toEqual([]);
+  });
+});
+
+describe('computeMask: acute red flags (today’s signs agree)', () => {
+  const HARD_OR_LONG = ACTIONS.filter((a) => HARD.includes(a.id) || a.dose === 'long').map((a) => a.id);
+
+  it('when resting HR is +7 bpm and today’s HRV crashed 1.8 SD while the 7-day HRV is inside its band then hard and long sessions are blocked, citing each value', () => {
+    const r = mask({ restingHrDeviation: 7, restingHrBaseline: 50, hrvTodayZ: -1.8, hrvRmssdToday: 42.5, lnRmssdBaselineMean: Math.log(60), hrvBand: 'inside' });
+    expect(blockedBy(r, 'acute_red_flags')).toEqual(HARD_OR_LONG);
+    expect(r.hits.find((h) => h.rule === 'acute_red_flags')!.reason).toBe(
+      "2 of today's warning signs agree (resting HR +7.0 bpm over baseline 50.0 (≥ +5); HRV today 42.5 ms, 1.8 SD below baseline 60.0 ms (≥ 1.5 SD)): no hard or long session",
+    );
+    expect(r.allowed).toEqual(ids('REST', 'ACTIVE_RECOVERY_SHORT', 'ACTIVE_RECOVERY_STANDARD', 'ENDURANCE_SHORT', 'ENDURANCE_STANDARD'));
+  });
+
+  it('when sleep was 4.5 h and soreness 5/5 was reported yesterday then the two signs block hard and long sessions', () => {
+    const r = mask({ sleepHoursToday: 4.5, latestSoreness: 5, latestSorenessAgeDays: 1 });
+    expect(blockedBy(r, 'acute_red_flags')).toEqual(HARD_OR_LONG);
+    expect(r.hits.find((h) => h.rule === 'acute_red_flags')!.reason).toContain('sleep 4.5 h (≤ 5 h); soreness 5/5 reported (≥ 5/5)');
+  });
+
+  it('when only one sign is present, or a sign sits just inside its threshold, then the rule does not fire', () => {
+    expect(fired(mask({ restingHrDeviation: 9 }), 'acute_red_flags')).toBe(false);
+    expect(fired(mask({ sleepHoursToday: 4 }), 'acute_red_flags')).toBe(false);
+    expect(fired(mask({ restingHrDeviation: 5, sleepHoursToday: 5 }), 'acute_red_flags')).toBe(true);
+    expect(fired(mask({ restingHrDeviation: 4.9, sleepHoursToday: 5 }), 'acute_red_flags')).toBe(false);
+    expect(fired(mask({ restingHrDeviation: 5, sleepHoursToday: 5.1 }), 'acute_red_flags')).toBe(false);
+    expect(fired(mask({ sleepHoursToday: 5, hrvTodayZ: -1.5, hrvRmssdToday: 45 }), 'acute_red_flags')).toBe(true);
+    expect(fired(mask({ sleepHoursToday: 5, hrvTodayZ: -1.49, hrvRmssdToday: 45 }), 'acute_red_flags')).toBe(false);
+    expect(fired(mask({ sleepHoursToday: 5, latestSoreness: 4, latestSorenessAgeDays: 0 }), 'acute_red_flags')).toBe(false);
+    expect(fired(mask({ sleepHoursToday: 5, latestSoreness: 5, latestSorenessAgeDays: 2 }), 'acute_red_flags')).toBe(false);
+  });
+
+  it('when a steady history ends in a morning with resting HR +8 bpm, a one-day HRV crash and 4.8 h of sleep then hard sessions are blocked although the 7-day HRV is in its band', () => {
+    const LN = [4.1, 4.15, 4.05, 4.12, 4.08, 4.14, 4.1];
+    const WEEK = [['REST', 0], ['INTERVALS', 60], ['ENDURANCE', 45], ['TEMPO', 55], ['ENDURANCE', 45], ['ENDURANCE', 60], ['ENDURANCE', 40]] as const;
+    const h = days(61, (i) => ({
+      ...(i < 60 ? { sessionType: WEEK[i % 7]![0], load: WEEK[i % 7]![1] } : {}),
+      hrvRmssd: i === 60 ? 56 : Math.exp(LN[i % 7]!),
+      restingHr: i === 60 ? 58 : 50,
+      sleepHours: i === 60 ? 4.8 : 8,
+    }));
+    const s = computeState(h, day(60));
+    expect(s.hrvBand).toBe('inside'); // the 7-day average alone would allow a hard day
+    const r = computeMask({ state: s, sport: 'running' });
+    const hit = r.hits.find((x) => x.rule === 'acute_red_flags')!;
+    expect(hit.reason).toMatch(/^3 of today's warning signs agree \(resting HR \+8\.0 bpm over baseline 50\.0 \(≥ \+5\); HRV today 56\.0 ms, [\d.]+ SD below baseline [\d.]+ ms \(≥ 1\.5 SD\); sleep 4\.8 h \(≤ 5 h\)\): no hard or long session$/);
+    for (const id of HARD) expect(r.mask[id]).toBe(false);
+    expect(r.mask[ACTION_ID.ENDURANCE_LONG!]).toBe(false);
   });
 });
 
