@@ -46,6 +46,7 @@ describe('Discord command registration', () => {
       ['reason', 3, true],
       ['minutes', 4, false],
       ['date', 3, false],
+      ['confirm', 5, false],
     ]);
     const privacy = json.find((c) => c.name === 'privacy')!;
     expect(privacy.options).toEqual([
