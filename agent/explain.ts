@@ -75,11 +75,14 @@ export function drivers(s: AthleteState): Driver[] {
       values: { acwr: r2(s.acwr) },
     });
   }
+  // The same wording and rounding as every chat surface (form = fitness − fatigue as shown, so it adds up).
+  const ctl = Math.round(s.ctl);
+  const atl = Math.round(s.atl);
   out.push({
     key: 'form',
     score: Math.abs(s.tsb) / 15,
-    text: `form (TSB) ${signed(s.tsb, 0)}: fitness ${Math.round(s.ctl)}, fatigue ${Math.round(s.atl)}`,
-    values: { tsb: Math.round(s.tsb), ctl: Math.round(s.ctl), atl: Math.round(s.atl) },
+    text: `fitness (CTL) ${ctl}, fatigue (ATL) ${atl}, form (TSB) ${ctl - atl > 0 ? '+' : ctl - atl < 0 ? '−' : ''}${Math.abs(ctl - atl)}`,
+    values: { tsb: ctl - atl, ctl, atl },
   });
   if (s.latestSoreness !== undefined && (s.latestSorenessAgeDays ?? 99) <= 1)
     out.push({

@@ -167,12 +167,12 @@ export function computeMask(input: MaskInput, config?: Partial<MaskConfig>): Mas
   if (s.hrvBand === 'below' && s.lnRmssd7 !== undefined && s.hrvBandLower !== undefined && s.hrvBandUpper !== undefined) {
     hit(
       'hrv_below_band',
-      `7-day lnRMSSD ${s.lnRmssd7.toFixed(3)} < normal band ${s.hrvBandLower.toFixed(3)}–${s.hrvBandUpper.toFixed(3)} (baseline ${(s.lnRmssdBaselineMean ?? 0).toFixed(3)} ± ${bandK(s)} SD): no hard session`,
+      `7-day HRV ${f1(Math.exp(s.lnRmssd7))} ms below your normal range ${f1(Math.exp(s.hrvBandLower))}–${f1(Math.exp(s.hrvBandUpper))} ms (lnRMSSD ${s.lnRmssd7.toFixed(3)} < ${s.hrvBandLower.toFixed(3)}, baseline ${(s.lnRmssdBaselineMean ?? 0).toFixed(3)} ± ${bandK(s)} SD): no hard session`,
       HARD_IDS,
     );
   }
   if (s.hrvFallingDays >= cfg.hrvFallingDays) {
-    hit('hrv_falling', `lnRMSSD fell ${s.hrvFallingDays} days running ≥ ${cfg.hrvFallingDays}: no hard session`, HARD_IDS);
+    hit('hrv_falling', `HRV fell ${s.hrvFallingDays} mornings running (≥ ${cfg.hrvFallingDays}): no hard session`, HARD_IDS);
   }
 
   // --- load ---

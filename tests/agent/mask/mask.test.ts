@@ -89,7 +89,7 @@ describe('computeMask: HRV', () => {
   it('when the 7-day lnRMSSD is below the normal band then hard sessions are blocked, citing the band', () => {
     const r = mask({ ...band, hrvBand: 'below' });
     expect(blockedBy(r, 'hrv_below_band')).toEqual(HARD);
-    expect(r.hits[0]!.reason).toBe('7-day lnRMSSD 4.000 < normal band 4.050–4.150 (baseline 4.100 ± 0.5 SD): no hard session');
+    expect(r.hits[0]!.reason).toBe('7-day HRV 54.6 ms below your normal range 57.4–63.4 ms (lnRMSSD 4.000 < 4.050, baseline 4.100 ± 0.5 SD): no hard session');
   });
 
   it('when it is inside or above the band then the rule does not fire', () => {
@@ -100,7 +100,7 @@ describe('computeMask: HRV', () => {
   it('when HRV fell two days running then hard sessions are blocked; after one falling day they are not', () => {
     const r = mask({ hrvFallingDays: 2 });
     expect(blockedBy(r, 'hrv_falling')).toEqual(HARD);
-    expect(r.hits[0]!.reason).toBe('lnRMSSD fell 2 days running ≥ 2: no hard session');
+    expect(r.hits[0]!.reason).toBe('HRV fell 2 mornings running (≥ 2): no hard session');
     expect(fired(mask({ hrvFallingDays: 1 }), 'hrv_falling')).toBe(false);
   });
 });
