@@ -399,8 +399,11 @@ function publicMessage(m: FakeDiscordMessage, withNonce = false): Record<string,
   return withNonce && nonce !== undefined ? { ...rest, nonce } : rest;
 }
 
-function invalidForm(path: string, message: string): Record<string, unknown> {
-  return { message: 'Invalid Form Body', code: 50035, errors: { [path]: { _errors: [{ code: 'BASE_TYPE_INVALID', message }] } } };
+/** Discord's 400 for a body that breaks a rule: 50035 with the errors nested along the path ("embeds.0.title"). */
+function invalidForm(path: string, message: string, code = 'BASE_TYPE_INVALID'): Record<string, unknown> {
+  let errors: Record<string, unknown> = { _errors: [{ code, message }] };
+  for (const key of path.split('.').reverse()) errors = { [key]: errors };
+  return { message: 'Invalid Form Body', code: 50035, errors };
 }
 
 /** The documented limits, checked the way Discord checks them (400 / 50035, or 50006 for empty). */
@@ -421,6 +424,8 @@ function validateMessage(json: Record<string, unknown>, files: FakeDiscordFile[]
     if (!f) return invalidForm('attachments', `Attachment id ${a.id} has no files[${a.id}].`);
     if (a.filename) fileNames.add(a.filename);
   }
+  // 6000 characters over all the embeds of a message (title, description, field names and values, footer, author).
+  let total = 0;
   for (const [i, e] of embeds.entries()) {
     const title = (e.title as string | undefined) ?? '';
     const description = (e.description as string | undefined) ?? '';
@@ -434,12 +439,13 @@ function validateMessage(json: Record<string, unknown>, files: FakeDiscordFile[]
       if (!f.value || f.value.length > 1024) return invalidForm(`embeds.${i}.fields.${j}.value`, 'Must be between 1 and 1024 in length.');
     }
     if (footer.length > 2048) return invalidForm(`embeds.${i}.footer.text`, 'Must be 2048 or fewer in length.');
-    const total = title.length + description.length + footer.length + fields.reduce((s, f) => s + f.name.length + f.value.length, 0);
-    if (total > 6000) return invalidForm(`embeds.${i}`, 'Embed size exceeds maximum size of 6000');
+    const author = ((e.author as { name?: string } | undefined)?.name as string | undefined) ?? '';
+    total += title.length + description.length + footer.length + author.length + fields.reduce((s, f) => s + f.name.length + f.value.length, 0);
     const image = (e.image as { url?: string } | undefined)?.url;
     if (image?.startsWith('attachment://') && !fileNames.has(image.slice('attachment://'.length)))
       return invalidForm(`embeds.${i}.image.url`, `No attachment named ${image.slice('attachment://'.length)}.`);
   }
+  if (total > 6000) return invalidForm('embeds', 'Embed size exceeds maximum size of 6000', 'MAX_EMBED_SIZE_EXCEEDED');
   if (components.length > 5) return invalidForm('components', 'Must be 5 or fewer in length.');
   const ids = new Set<string>();
   for (const [i, row] of components.entries()) {

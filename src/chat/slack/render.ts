@@ -5,8 +5,11 @@
  * section, one section per ChatSection (text, and its fields in groups of ≤ 10), the chart as an image
  * block pointing at an uploaded file (`slack_file.id`), the buttons in an actions block (action_id and
  * value both carry ChatButton.id), and the footer as a context block. `text` is the notification /
- * fallback text. Limits enforced with "…": header 150, section text 3000, field 2000, 10 fields per
- * section, button text 75, 25 elements per actions block, 50 blocks per message.
+ * fallback text. Limits enforced with "…": header 150, field 2000, button text 75, 25 elements per
+ * actions block. Lists are not cut: a section's text longer than a block's 3000 characters goes on in
+ * further section blocks (split between entries), fields in groups of 10. Past 50 blocks a last context
+ * block says how many sections were left out. (The first version cut each section at 3000: a 40-athlete
+ * team board showed 28.)
  */
 import type {
   ActionsBlock,
@@ -23,7 +26,7 @@ import type {
 import type { ChatButton, ChatForm, ChatMessage } from '../../core/chat.ts';
 import { AppError } from '../../errors.ts';
 import { decodeFormId, encodeFormId, toSubmission, type FormSubmission } from '../form-id.ts';
-import { escapeSlack, toSlackMrkdwn, truncate } from '../text.ts';
+import { chunkEntries, escapeSlack, toSlackMrkdwn, truncate } from '../text.ts';
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -110,15 +113,15 @@ export function renderSlackMessage(message: ChatMessage, options: SlackRenderOpt
     const parts: string[] = [];
     if (section.title) parts.push(`*${escapeSlack(section.title)}*`);
     if (section.text && section.text.trim() !== '') parts.push(toSlackMrkdwn(section.text));
-    const text = parts.length > 0 ? truncate(parts.join('\n'), SLACK_LIMITS.sectionText) : undefined;
+    // A long list goes on in further section blocks, split between entries: never cut. The last piece of
+    // text shares its block with the first 10 fields.
+    const texts = parts.length > 0 ? chunkEntries(parts.join('\n'), SLACK_LIMITS.sectionText) : [];
     const fields = (section.fields ?? []).map((f) => mrkdwnField(f.label, f.value));
-    if (fields.length === 0) {
-      if (text) body.push({ type: 'section', text: { type: 'mrkdwn', text } });
-      continue;
-    }
+    const withFields = fields.length > 0 ? texts.pop() : undefined;
+    for (const text of texts) body.push({ type: 'section', text: { type: 'mrkdwn', text } });
     for (let i = 0; i < fields.length; i += SLACK_LIMITS.fieldsPerSection) {
       const block: SectionBlock = { type: 'section', fields: fields.slice(i, i + SLACK_LIMITS.fieldsPerSection) };
-      if (i === 0 && text) block.text = { type: 'mrkdwn', text };
+      if (i === 0 && withFields) block.text = { type: 'mrkdwn', text: withFields };
       body.push(block);
     }
   }
