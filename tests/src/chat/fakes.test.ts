@@ -42,6 +42,7 @@ describe('Discord fake', () => {
   });
 
   it('when an interaction is answered twice then the second callback is refused with 40060', async () => {
+    fake.interaction({ id: '99', token: 'tok', type: 2 });
     const cb = (body: unknown) => fetch(`${fake.apiUrl}/v10/interactions/99/tok/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await cb({ type: 5 })).status).toBe(204);
     const again = await cb({ type: 4, data: { content: 'late' } });
@@ -51,6 +52,159 @@ describe('Discord fake', () => {
     expect(edit.status).toBe(200);
     expect(fake.interactionCallbacks).toEqual([{ interactionId: '99', token: 'tok', type: 5, files: [] }]);
     expect(fake.messages.find((m) => m.channel_id === 'interaction:tok')).toMatchObject({ content: 'done', via: 'original' });
+  });
+
+  it('when two embeds of one message pass 6000 characters together then the message is refused (the limit is per message, not per embed)', async () => {
+    const res = await post('/channels/10/messages', { embeds: [{ description: 'x'.repeat(3500) }, { description: 'y'.repeat(3500) }] });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ message: 'Invalid Form Body', code: 50035, errors: { embeds: { _errors: [{ code: 'MAX_EMBED_SIZE_EXCEEDED', message: 'Embed size exceeds maximum size of 6000' }] } } });
+    expect((await post('/channels/10/messages', { embeds: [{ description: 'x'.repeat(2900) }, { description: 'y'.repeat(3100) }] })).status).toBe(200);
+  });
+
+  it('when a channel message sets the EPHEMERAL flag (64) then it is refused: only interaction responses can be ephemeral', async () => {
+    const res = await post('/channels/10/messages', { content: 'a', flags: 64 });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 50035, errors: { flags: { _errors: [{ code: 'MESSAGE_FLAGS_INVALID' }] } } });
+    expect((await post('/channels/10/messages', { content: 'quiet', flags: 4096 })).status).toBe(200);
+  });
+});
+
+describe('Discord fake: interactions (callbacks, deadlines, tokens)', () => {
+  let fake: FakeDiscordApi;
+  let seq = 0;
+  const json = { 'content-type': 'application/json' };
+  const delivered = (type = 2) => fake.interaction({ id: `5${++seq}`, token: `t${seq}`, type });
+  const callback = (i: { id: string; token: string }, body: unknown) =>
+    fetch(`${fake.apiUrl}/v10/interactions/${i.id}/${i.token}/callback`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+  const followUp = (i: { token: string }, body: unknown) => fetch(`${fake.apiUrl}/v10/webhooks/app/${i.token}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+  const editOriginal = (i: { token: string }, body: unknown) =>
+    fetch(`${fake.apiUrl}/v10/webhooks/app/${i.token}/messages/@original`, { method: 'PATCH', headers: json, body: JSON.stringify(body) });
+  const modal = (over: Record<string, unknown> = {}, input: Record<string, unknown> = {}) => ({
+    type: 9,
+    data: { custom_id: 'form:feedback', title: 'How did it go?', components: [{ type: 18, label: 'Notes', component: { type: 4, custom_id: 'notes', style: 2, ...input } }], ...over },
+  });
+
+  beforeEach(async () => {
+    fake = await new FakeDiscordApi().start();
+  });
+  afterEach(async () => fake.stop());
+
+  it('when a callback names an interaction the gateway never delivered then it is 404 Unknown interaction (10062)', async () => {
+    const res = await callback({ id: '1', token: 'nope' }, { type: 4, data: { content: 'hi' } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ message: 'Unknown interaction', code: 10062 });
+  });
+
+  it('when the initial response comes after 3 seconds then it is 404 Unknown interaction (10062); at 3 seconds it is accepted', async () => {
+    const late = delivered();
+    fake.advanceClock(3_001);
+    expect(await (await callback(late, { type: 5 })).json()).toEqual({ message: 'Unknown interaction', code: 10062 });
+    const onTime = delivered();
+    fake.advanceClock(2_900);
+    expect((await callback(onTime, { type: 5 })).status).toBe(204);
+  });
+
+  it('when the token is used before any response then it is 404 Unknown Webhook (10015); after 15 minutes 401 Invalid Webhook Token (50027)', async () => {
+    const i = delivered();
+    expect(await (await followUp(i, { content: 'too soon' })).json()).toEqual({ message: 'Unknown Webhook', code: 10015 });
+    expect((await callback(i, { type: 5, data: { flags: 64 } })).status).toBe(204);
+    fake.advanceClock(14 * 60_000);
+    expect((await editOriginal(i, { content: 'in time' })).status).toBe(200);
+    expect(fake.messages.find((m) => m.channel_id === `interaction:${i.token}`)).toMatchObject({ content: 'in time', flags: 64 });
+    fake.advanceClock(60_001);
+    const res = await followUp(i, { content: 'too late' });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Invalid Webhook Token', code: 50027 });
+  });
+
+  it('when a reply (type 4) breaks a message limit then it is refused with the path under data; follow-ups are checked the same way', async () => {
+    const i = delivered();
+    const res = await callback(i, { type: 4, data: { embeds: [{ description: 'x'.repeat(3500) }, { description: 'y'.repeat(3500) }] } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 50035, errors: { data: { embeds: { _errors: [{ code: 'MAX_EMBED_SIZE_EXCEEDED' }] } } } });
+    expect((await callback(i, { type: 4, data: { content: 'x'.repeat(2001) } })).status).toBe(400);
+    expect((await callback(i, { type: 4, data: { content: 'ok', flags: 64 } })).status).toBe(204);
+    expect((await followUp(i, { embeds: [{ description: 'd'.repeat(4097) }] })).status).toBe(400);
+    expect((await followUp(i, { content: 'more', flags: 64 })).status).toBe(200);
+  });
+
+  it.each([
+    ['a title over 45 characters', 'title', modal({ title: 't'.repeat(46) })],
+    ['no components', 'components', modal({ components: [] })],
+    ['six components', 'components', modal({ components: Array.from({ length: 6 }, (_, k) => ({ type: 18, label: `L${k}`, component: { type: 4, custom_id: `c${k}`, style: 1 } })) })],
+    ['a custom_id over 100 characters', 'custom_id', modal({ custom_id: 'f'.repeat(101) })],
+    ['a label over 45 characters', 'components', modal({ components: [{ type: 18, label: 'l'.repeat(46), component: { type: 4, custom_id: 'n', style: 1 } }] })],
+    ['a prefilled value longer than its max_length', 'components', modal({}, { max_length: 200, value: 'v'.repeat(201) })],
+    ['a placeholder over 100 characters', 'components', modal({}, { placeholder: 'p'.repeat(101) })],
+    ['max_length over 4000', 'components', modal({}, { max_length: 4001 })],
+    ['a text input style other than 1 or 2', 'components', modal({}, { style: 3 })],
+    ['two inputs with one custom_id', 'components', modal({ components: [1, 2].map(() => ({ type: 18, label: 'L', component: { type: 4, custom_id: 'same', style: 1 } })) })],
+    ['a select with 26 options', 'components', modal({ components: [{ type: 18, label: 'Pick', component: { type: 3, custom_id: 's', options: Array.from({ length: 26 }, (_, k) => ({ label: `o${k}`, value: `${k}` })) } }] })],
+    ['a select option value over 100 characters', 'components', modal({ components: [{ type: 18, label: 'Pick', component: { type: 3, custom_id: 's', options: [{ label: 'o', value: 'v'.repeat(101) }] } }] })],
+  ])('when a modal (type 9) has %s then it is refused (400 / 50035 under data.%s)', async (_what, path, body) => {
+    const res = await callback(delivered(), body);
+    expect(res.status).toBe(400);
+    const answer = (await res.json()) as { code: number; errors: { data: Record<string, unknown> } };
+    expect(answer.code).toBe(50035);
+    expect(Object.keys(answer.errors.data)).toEqual([path]);
+  });
+
+  it('when a modal submit is answered with a modal, or a slash command with an update (7), then the callback type is refused', async () => {
+    expect((await callback(delivered(5), modal())).status).toBe(400);
+    expect((await callback(delivered(2), { type: 7, data: { content: 'x' } })).status).toBe(400);
+    expect((await callback(delivered(3), { type: 7, data: { content: 'x' } })).status).toBe(204);
+    expect((await callback(delivered(2), modal())).status).toBe(204);
+  });
+});
+
+describe('Discord fake: application commands (bulk overwrite)', () => {
+  let fake: FakeDiscordApi;
+  const put = (body: unknown, guild?: string) =>
+    fetch(`${fake.apiUrl}/v10/applications/42${guild ? `/guilds/${guild}` : ''}/commands`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bot ${fake.token}` }, body: JSON.stringify(body) });
+  const cmd = (over: Record<string, unknown> = {}) => ({ type: 1, name: 'feedback', description: 'Log a session', options: [{ type: 4, name: 'rpe', description: 'RPE 1–10', required: true }], ...over });
+  const code = async (res: Response) => {
+    const text = JSON.stringify(await res.json());
+    return [res.status, /"code":"([A-Z_]+)"/.exec(text)?.[1]];
+  };
+
+  beforeEach(async () => {
+    fake = await new FakeDiscordApi().start();
+  });
+  afterEach(async () => fake.stop());
+
+  it('when valid commands are PUT then they are saved with ids and replace the earlier set of that scope', async () => {
+    const res = await put([cmd(), cmd({ name: 'today', options: [] })], '7');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject([{ name: 'feedback', id: expect.any(String), application_id: '42', guild_id: '7' }, { name: 'today' }]);
+    await put([cmd()], '7');
+    expect(fake.commands.get('7')!.map((c) => c.name)).toEqual(['feedback']);
+    expect(fake.commands.get('global')).toBeUndefined();
+  });
+
+  it.each([
+    ['an upper-case name', 'APPLICATION_COMMAND_INVALID_NAME', [cmd({ name: 'Feedback' })]],
+    ['a name over 32 characters', 'APPLICATION_COMMAND_INVALID_NAME', [cmd({ name: 'f'.repeat(33) })]],
+    ['a name with a space', 'APPLICATION_COMMAND_INVALID_NAME', [cmd({ name: 'log session' })]],
+    ['a description over 100 characters', 'BASE_TYPE_BAD_LENGTH', [cmd({ description: 'd'.repeat(101) })]],
+    ['two commands of one name', 'APPLICATION_COMMANDS_DUPLICATE_NAME', [cmd(), cmd()]],
+    ['a required option after an optional one', 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', [cmd({ options: [{ type: 3, name: 'a', description: 'a' }, { type: 3, name: 'b', description: 'b', required: true }] })]],
+    ['26 options', 'BASE_TYPE_MAX_LENGTH', [cmd({ options: Array.from({ length: 26 }, (_, k) => ({ type: 3, name: `o${k}`, description: 'o' })) })]],
+    ['26 choices', 'BASE_TYPE_MAX_LENGTH', [cmd({ options: [{ type: 3, name: 'c', description: 'c', choices: Array.from({ length: 26 }, (_, k) => ({ name: `n${k}`, value: `${k}` })) }] })]],
+    ['a choice name over 100 characters', 'BASE_TYPE_BAD_LENGTH', [cmd({ options: [{ type: 3, name: 'c', description: 'c', choices: [{ name: 'n'.repeat(101), value: 'v' }] }] })]],
+    ['sub-commands mixed with options', 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', [cmd({ options: [{ type: 1, name: 's', description: 's' }, { type: 3, name: 'o', description: 'o' }] })]],
+    ['an option description missing', 'BASE_TYPE_BAD_LENGTH', [cmd({ options: [{ type: 3, name: 'o', description: '' }] })]],
+    ['more than 8000 characters', 'APPLICATION_COMMAND_TOO_LARGE', [cmd({ options: Array.from({ length: 4 }, (_, k) => ({ type: 3, name: `o${k}`, description: 'o', choices: Array.from({ length: 25 }, (_, j) => ({ name: 'n'.repeat(100), value: `${j}` })) })) })]],
+  ])('when a command has %s then the overwrite is refused (400 / 50035 %s) and nothing changes', async (_what, expected, body) => {
+    expect(await code(await put(body))).toEqual([400, expected]);
+    expect(fake.commands.size).toBe(0);
+  });
+
+  it('when the registry is registered through the real client then the stricter fake accepts every command', async () => {
+    const { registerDiscordCommands } = await import('../../../src/chat/discord/commands.ts');
+    const { COMMANDS } = await import('../../../commands/registry.ts');
+    const out = await registerDiscordCommands({ token: fake.token, applicationId: '42', guildId: '7', apiBaseUrl: fake.apiUrl, commands: COMMANDS });
+    expect(out).toMatchObject({ scope: 'guild', count: COMMANDS.length });
+    expect(fake.commands.get('7')).toHaveLength(COMMANDS.length);
   });
 });
 

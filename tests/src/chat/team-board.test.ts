@@ -93,7 +93,7 @@ describe('a 60-athlete team board on Discord', () => {
   it('when a coach runs /team board then the reply and its follow-ups hold all 60 athletes, all ephemeral', async () => {
     const adapter = new DiscordInteractions({ dispatcher: new OneReply(teamBoardMessage(60)), logger, token: fake.token, apiBaseUrl: fake.apiUrl, deferAfterMs: 2_000 });
     try {
-      (adapter.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(slash('700000000000000009', 'team'));
+      (adapter.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(fake.interaction(slash('700000000000000009', 'team')));
       await adapter.idle();
     } finally {
       await adapter.client.destroy();
