@@ -14,7 +14,9 @@
  *   App Home opened    views.publish with the athlete's week (/week), or the welcome for strangers
  *
  * Handlers get their capabilities (ack, respond, client) from Bolt as arguments; every reply is rendered
- * with slack/render.ts. The WebClient points at `apiUrl` (tests: the loopback fake).
+ * with slack/render.ts. A reply with a chart uploads it first; Slack may refuse a file that new in an image
+ * block, so the reply goes through the sender's postWithFreshImage (once more after `fileReadyDelayMs`,
+ * then without the chart) rather than failing down the response_url → ephemeral → DM chain. The WebClient points at `apiUrl` (tests: the loopback fake).
  */
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +27,8 @@ import { isAppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { buttonInput, formFallback, inboundError, within, type InboundDispatcher, type InboundResult } from '../inbound.ts';
 import { parseSlackViewSubmission, renderSlackMessage, renderSlackModal, type SlackViewSubmission } from './render.ts';
-import { slackLogger } from './sender.ts';
+import { realSleep, type Sleep } from '../pacing.ts';
+import { imageRejected, postWithFreshImage, slackLogger } from './sender.ts';
 
 export type SlackTransport =
   | {
@@ -47,6 +50,9 @@ export interface SlackAppOptions {
   apiUrl?: string;
   /** How long a modal submission may take before Slack is acknowledged without field errors. Default 2500 ms. */
   ackWithinMs?: number;
+  /** Wait before showing a just-uploaded chart again when Slack has not processed it yet. Default 1500 ms. */
+  fileReadyDelayMs?: number;
+  sleep?: Sleep;
 }
 
 
@@ -222,25 +228,32 @@ export class SlackApp {
     const message = result.message ?? (result.form ? formFallback(result.form) : undefined);
     if (!message) return;
     const imageFileId = message.image ? await this.upload(client, message.image).catch((err: unknown) => this.log.warn({ err }, 'chart upload failed; replying without it')) : undefined;
-    const { text, blocks } = renderSlackMessage(message, imageFileId ? { imageFileId } : {});
     const ephemeral = message.ephemeral ?? where.ephemeral;
-    if (where.respond) {
-      try {
-        await where.respond({ response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text, blocks });
-        return;
-      } catch (err) {
-        this.log.warn({ err }, 'response_url failed; posting instead');
+    // A chart uploaded a moment ago can be refused in every step below alike: that goes back to
+    // postWithFreshImage (once more, then without the chart) instead of down the chain.
+    const post = async (fileId: string | undefined): Promise<void> => {
+      const { text, blocks } = renderSlackMessage(message, fileId ? { imageFileId: fileId } : {});
+      if (where.respond) {
+        try {
+          await where.respond({ response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text, blocks });
+          return;
+        } catch (err) {
+          if (fileId && imageRejected(err)) throw err;
+          this.log.warn({ err }, 'response_url failed; posting instead');
+        }
       }
-    }
-    if (where.channel && ephemeral) {
-      try {
-        await client.chat.postEphemeral({ channel: where.channel, user: where.user, text, blocks });
-        return;
-      } catch (err) {
-        this.log.warn({ err }, 'chat.postEphemeral failed; sending a DM instead');
+      if (where.channel && ephemeral) {
+        try {
+          await client.chat.postEphemeral({ channel: where.channel, user: where.user, text, blocks });
+          return;
+        } catch (err) {
+          if (fileId && imageRejected(err)) throw err;
+          this.log.warn({ err }, 'chat.postEphemeral failed; sending a DM instead');
+        }
       }
-    }
-    await client.chat.postMessage({ channel: where.channel && !ephemeral ? where.channel : where.user, text, blocks, unfurl_links: false });
+      await client.chat.postMessage({ channel: where.channel && !ephemeral ? where.channel : where.user, text, blocks, unfurl_links: false });
+    };
+    await postWithFreshImage(imageFileId || undefined, post, { delayMs: this.options.fileReadyDelayMs ?? 1_500, sleep: this.options.sleep ?? realSleep, log: this.log });
   }
 
   private async upload(client: WebClient, image: NonNullable<ChatMessage['image']>): Promise<string | undefined> {

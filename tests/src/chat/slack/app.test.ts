@@ -97,6 +97,34 @@ describe('Slack app (Bolt HTTPReceiver, signed requests)', () => {
     expect((fake.responses[0]!.body.blocks as Record<string, unknown>[]).find((b) => b.type === 'image')).toEqual({ type: 'image', slack_file: { id: upload!.id }, alt_text: 'load chart' });
   });
 
+  it('when Slack has not processed the fresh chart yet then the reply is sent once, with the chart, after one wait', async () => {
+    stub.reply = () => ({ message: { title: 'today', summary: 's', image: { png: Buffer.from([1, 2, 3]), filename: 'c.png', alt: 'load chart' }, ephemeral: true } });
+    await post(url, slashBody(ALEX, '/today', '', fake.responseUrl('r3b')), FORM);
+    await slack.idle();
+    // the first answer was refused (the fake keeps a new file unusable for 300 ms); the retry after 1.5 s got through
+    expect(fake.responses.map((r) => r.id)).toEqual(['r3b']);
+    expect((fake.responses[0]!.body.blocks as { type: string }[]).some((b) => b.type === 'image')).toBe(true);
+    expect(fake.ephemerals).toEqual([]);
+    expect(fake.messages).toEqual([]);
+  });
+
+  it('when the fresh chart stays unusable then the reply goes through the response_url without it, not down to a DM', async () => {
+    const slow = await new FakeSlackApi({ channels: [CHANNEL], users: [ALEX], fileReadyAfterMs: 60_000 }).start();
+    const app = new SlackApp({ dispatcher: stub, logger, botToken: slow.token, apiUrl: slow.apiUrl, transport: { mode: 'http', signingSecret: SECRET }, fileReadyDelayMs: 20 });
+    const at = `http://127.0.0.1:${await app.start(0)}/slack/events`;
+    try {
+      stub.reply = () => ({ message: { title: 'today', summary: 's', image: { png: Buffer.from([1, 2, 3]), filename: 'c.png', alt: 'load chart' }, ephemeral: true } });
+      await post(at, slashBody(ALEX, '/today', '', slow.responseUrl('r3c')), FORM);
+      await app.idle();
+      expect(slow.responses.map((r) => r.id)).toEqual(['r3c']);
+      expect((slow.responses[0]!.body.blocks as { type: string }[]).map((b) => b.type)).toEqual(['header', 'section']);
+      expect(slow.messages).toEqual([]);
+    } finally {
+      await app.stop();
+      await slow.stop();
+    }
+  });
+
   it('when a command answers with a form then a modal opens with the command’s trigger id', async () => {
     stub.reply = () => ({ form: { command: 'feedback', title: 'Feedback — Sun 22 Nov', context: { date: '2026-11-22' }, inputs: [{ name: 'rpe', label: 'RPE', kind: 'number' }] } });
     const body = slashBody(ALEX, '/feedback', '', fake.responseUrl('r4'));
