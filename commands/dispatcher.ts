@@ -39,6 +39,8 @@ export interface CommandTraits {
   slow: boolean;
   /** Replies only the requester sees. */
   ephemeral: boolean;
+  /** This input opens the command's form (a button, or the command typed without options): adapters can open a modal before dispatching. */
+  form?: boolean;
 }
 
 export interface DispatcherOptions {
@@ -64,11 +66,13 @@ export class CommandDispatcher {
     return this.options.registry;
   }
 
-  describe(input: Pick<CommandInput, 'command' | 'subcommand'>): CommandTraits {
+  describe(input: Pick<CommandInput, 'command' | 'subcommand'> & Partial<Pick<CommandInput, 'options' | 'source'>>): CommandTraits {
     const def = this.registry.get(input.command);
     if (!def) return { known: false, slow: false, ephemeral: true };
     const sub = this.registry.subcommandOf(def, input.subcommand);
-    return { known: true, slow: sub?.slow ?? def.slow ?? false, ephemeral: (def.visibility ?? 'private') === 'private' };
+    const traits: CommandTraits = { known: true, slow: sub?.slow ?? def.slow ?? false, ephemeral: (def.visibility ?? 'private') === 'private' };
+    if (input.options && opensForm(def, input.source ?? 'slash', input.options)) traits.form = true;
+    return traits;
   }
 
   /** "/feedback rpe:7 minutes:60" → command, sub-command and option strings (AppError COMMAND.PARSE). */
@@ -137,9 +141,7 @@ export class CommandDispatcher {
     const today = me?.today ?? localDate(deps.clock.now(), deps.defaultTimezone);
     const base: Omit<CommandContext, 'values'> = { input, actor, me, today, ...(sub ? { subcommand: sub.name } : {}) };
     const specs = registry.optionsOf(def, sub);
-    const given = Object.keys(input.options).filter((k) => input.options[k] !== '');
-    const source = input.source ?? 'slash';
-    if (def.form && (source === 'button' || ((source === 'slash' || source === 'text') && given.length === 0))) {
+    if (def.form && opensForm(def, input.source ?? 'slash', input.options)) {
       // A form is only prefilled: still refuse option names it does not have.
       checkKnownOptions(def.name, specs, input.options);
       return { form: def.form(input.options, base) };
@@ -150,6 +152,12 @@ export class CommandDispatcher {
     if (reply.message && reply.message.ephemeral === undefined) reply.message.ephemeral = (def.visibility ?? 'private') === 'private';
     return reply;
   }
+}
+
+/** The command answers with its form: pressed as a button, or typed without any option. */
+function opensForm(def: CommandDefinition, source: NonNullable<CommandInput['source']>, options: Readonly<Record<string, string>>): boolean {
+  const given = Object.keys(options).filter((k) => options[k] !== '');
+  return def.form !== undefined && (source === 'button' || ((source === 'slash' || source === 'text') && given.length === 0));
 }
 
 function checkAudience(def: CommandDefinition, sub: SubcommandSpec | undefined, audience: Audience, me: Me | null): void {

@@ -202,6 +202,30 @@ export function renderSlackModal(form: ChatForm): ModalView {
   };
 }
 
+/**
+ * The modal opened while a command is still running (Slack's trigger id lasts 3 seconds): replaced with
+ * the form, or with the reply, by views.update when the command has answered.
+ */
+export function renderSlackLoadingModal(command: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: truncate(`/${command}`, SLACK_LIMITS.viewTitle), emoji: true },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Loading…' } }],
+  };
+}
+
+/** A reply shown inside a modal (the command answered with a message where a form was expected, e.g. not allowed). */
+export function renderSlackMessageModal(message: ChatMessage): ModalView {
+  const { blocks } = renderSlackMessage({ ...message, image: undefined, buttons: undefined });
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: truncate(message.title, SLACK_LIMITS.viewTitle), emoji: true },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: blocks.slice(0, SLACK_LIMITS.viewBlocks),
+  };
+}
+
 /** The parts of a view_submission payload's `view` we read. */
 export interface SlackViewSubmission {
   callback_id: string;
