@@ -213,7 +213,8 @@ export function renderDiscordMessage(message: ChatMessage, options: DiscordRende
       files.push({ name: filename, data: message.image.png, contentType: 'image/png' });
     }
     body.allowed_mentions = n === 0 && options.mentionUserIds?.length ? { parse: [], users: options.mentionUserIds } : { parse: [] };
-    if (message.ephemeral) body.flags = 64;
+    // No EPHEMERAL flag (64) here: Discord accepts it only on interaction responses, where
+    // interactions.ts sets it; a channel post or DM carrying it is refused (400 / 50035).
     if (options.nonce !== undefined) {
       body.nonce = n === 0 ? options.nonce : `${options.nonce.slice(0, DISCORD_LIMITS.nonce - `~${n}`.length)}~${n}`;
       body.enforce_nonce = true;
@@ -253,6 +254,10 @@ export function renderDiscordModal(form: ChatForm): APIModalInteractionResponseC
         },
       };
     }
+    // The prefill must fit the input's own max_length (Discord refuses the modal otherwise): text is cut
+    // with "…", a number that long is no number and is left out.
+    const maxLength = input.kind === 'number' ? 20 : input.kind === 'paragraph' ? DISCORD_LIMITS.textInputValue : 200;
+    const initial = input.initial === undefined || input.initial === '' || (input.kind === 'number' && input.initial.length > maxLength) ? undefined : truncate(input.initial, maxLength);
     return {
       type: 18,
       label,
@@ -261,9 +266,9 @@ export function renderDiscordModal(form: ChatForm): APIModalInteractionResponseC
         custom_id: checkCustomId(input.name),
         style: input.kind === 'paragraph' ? 2 : 1,
         required,
-        max_length: input.kind === 'number' ? 20 : input.kind === 'paragraph' ? DISCORD_LIMITS.textInputValue : 200,
+        max_length: maxLength,
         ...(input.placeholder ? { placeholder: truncate(input.placeholder, DISCORD_LIMITS.placeholder) } : {}),
-        ...(input.initial !== undefined && input.initial !== '' ? { value: truncate(input.initial, DISCORD_LIMITS.textInputValue) } : {}),
+        ...(initial !== undefined ? { value: initial } : {}),
       },
     };
   });

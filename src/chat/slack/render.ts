@@ -49,6 +49,7 @@ export const SLACK_LIMITS = {
   privateMetadata: 3000,
   optionText: 75,
   options: 100,
+  textInputValue: 3000,
 } as const;
 
 export const TONE_EMOJI = { green: '🟢', amber: '🟠', red: '🔴', neutral: '' } as const;
@@ -91,9 +92,10 @@ export function renderSlackButtons(buttons: readonly ChatButton[]): ActionsBlock
   return blocks;
 }
 
-/** Title and summary as notification / fallback text. */
+/** Title and summary as notification / fallback text, escaped like every other mrkdwn text. */
 export function slackFallbackText(message: ChatMessage): string {
-  return truncate(`${message.title}\n${message.summary}`, SLACK_LIMITS.fallbackText);
+  // `text` is mrkdwn too: a team name or note holding "<!channel>" must not ping anybody.
+  return truncate(escapeSlack(`${message.title}\n${message.summary}`), SLACK_LIMITS.fallbackText);
 }
 
 export function renderSlackMessage(message: ChatMessage, options: SlackRenderOptions = {}): SlackMessagePayload {
@@ -178,14 +180,17 @@ export function renderSlackModal(form: ChatForm): ModalView {
       const chosen = options.find((o) => o.value === input.initial);
       element = { type: 'static_select', action_id: input.name, options, ...placeholder, ...(chosen ? { initial_option: chosen } : {}) };
     } else if (input.kind === 'number') {
-      element = { type: 'number_input', action_id: input.name, is_decimal_allowed: true, ...placeholder, ...(initial ? { initial_value: input.initial! } : {}) };
+      // Slack refuses a number_input whose prefill is not a number: leave such a prefill out.
+      const numeric = initial && /^-?\d+(\.\d+)?$/.test(input.initial!.trim());
+      element = { type: 'number_input', action_id: input.name, is_decimal_allowed: true, ...placeholder, ...(numeric ? { initial_value: input.initial!.trim() } : {}) };
     } else {
       element = {
         type: 'plain_text_input',
         action_id: input.name,
         multiline: input.kind === 'paragraph',
         ...placeholder,
-        ...(initial ? { initial_value: input.initial! } : {}),
+        // within the input's limit (3000), or Slack refuses the whole modal
+        ...(initial ? { initial_value: truncate(input.initial!, SLACK_LIMITS.textInputValue) } : {}),
       };
     }
     return { type: 'input', block_id: input.name, optional: !(input.required ?? false), label, element };

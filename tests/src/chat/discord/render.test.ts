@@ -137,8 +137,8 @@ describe('Discord message renderer', () => {
     expect(body.components).toBeUndefined();
   });
 
-  it('when the message is ephemeral then the EPHEMERAL flag (64) is set', () => {
-    expect(renderDiscordMessage(morningMessage({ ephemeral: true }))[0]!.body.flags).toBe(64);
+  it('when the message is ephemeral then the body carries no EPHEMERAL flag: only an interaction response may, and the interaction adapter sets it', () => {
+    expect(renderDiscordMessage(morningMessage({ ephemeral: true }))[0]!.body.flags).toBeUndefined();
   });
 
   it('when a nonce is longer than 25 characters then rendering refuses it', () => {
@@ -233,5 +233,21 @@ describe('Discord modal renderer', () => {
 
   it('when the custom_id is not one of our forms then parsing refuses it', () => {
     expect(() => parseDiscordModalSubmit({ custom_id: 'something-else', components: [] })).toThrow(expect.objectContaining({ code: 'CHAT.NOT_A_FORM' }));
+  });
+
+  it('when a prefill is longer than its input’s max_length then it is cut to fit (Discord refuses a value over max_length)', () => {
+    const modal = renderDiscordModal({
+      command: 'feedback',
+      title: 'Feedback',
+      inputs: [
+        { name: 'why', label: 'Why', kind: 'short', initial: 'w'.repeat(250) },
+        { name: 'rpe', label: 'RPE', kind: 'number', initial: '1'.repeat(30) },
+        { name: 'notes', label: 'Notes', kind: 'paragraph', initial: 'n'.repeat(4100) },
+      ],
+    });
+    const inputs = modal.components.map((c) => (c as unknown as { component: { value?: string; max_length: number } }).component);
+    expect(inputs.map((i) => i.max_length)).toEqual([200, 20, 4000]);
+    expect(inputs.map((i) => i.value?.length)).toEqual([200, undefined, 4000]);
+    expect(inputs[0]!.value!.endsWith('…')).toBe(true);
   });
 });
