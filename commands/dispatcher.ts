@@ -109,7 +109,7 @@ export class CommandDispatcher {
   }
 
   private usageFor(input: CommandInput, err: AppError): string | undefined {
-    if (!['COMMAND.INVALID_OPTION', 'COMMAND.UNKNOWN_OPTION', 'COMMAND.PARSE'].includes(err.code)) return undefined;
+    if (!isAppError(err, 'COMMAND.INVALID_OPTION', 'COMMAND.UNKNOWN_OPTION', 'COMMAND.PARSE')) return undefined;
     const def = this.registry.get(input.command);
     if (!def) return undefined;
     const sub = this.registry.subcommandOf(def, input.subcommand);
@@ -132,7 +132,7 @@ export class CommandDispatcher {
     try {
       actor = await deps.core.resolveActor(input.platform, input.platformUserId);
     } catch (err) {
-      if (!(isAppError(err) && err.code === 'AUTH.UNKNOWN_USER') || audience !== 'anyone') throw err;
+      if (!isAppError(err, 'AUTH.UNKNOWN_USER') || audience !== 'anyone') throw err;
     }
     const me = actor ? await deps.core.whoAmI(actor) : null;
     checkAudience(def, sub, audience, me);
@@ -166,7 +166,7 @@ function checkAudience(def: CommandDefinition, sub: SubcommandSpec | undefined, 
   const ok =
     audience === 'athlete' ? me?.athlete != null : audience === 'coach' ? (me?.teams.some((t) => STAFF(t.roles)) ?? false) : (me?.teams.some((t) => t.roles.includes('admin')) ?? false);
   if (ok) return;
-  const code = audience === 'athlete' ? 'AUTH.NOT_ATHLETE' : audience === 'coach' ? 'AUTH.NOT_COACH' : 'AUTH.NOT_ADMIN';
+  const code = audience === 'athlete' ? 'AUTH.NOT_ATHLETE' : audience === 'coach' ? 'AUTH.COACHES_ONLY' : 'AUTH.ADMINS_ONLY';
   const youAre = me?.athlete ? ' You’re registered as an athlete.' : '';
   const hint = audience === 'athlete' ? ' Register as an athlete with /register first.' : audience === 'coach' ? ' Ask your coach, or create your own team with /team create.' : '';
   throw commandError(code, `Only ${ROLE_WORDS[audience]} can use ${name}.${youAre}${hint}`);

@@ -63,7 +63,7 @@ export const registerCommand: CommandDefinition = {
         await deps.core.joinTeam(actor, team.id);
         joined = team.name;
       } catch (err) {
-        if (!(isAppError(err) && err.code === 'TEAM.NOT_FOUND')) throw err;
+        if (!isAppError(err, 'TEAM.NOT_FOUND')) throw err;
       }
     }
     return done(`Welcome, ${profile.displayName}`, `You’re registered as a ${profile.level} ${profile.sport} athlete${joined ? ` in ${joined}` : ''}. Your session arrives at ${profile.morningTime} (${profile.timezone}).`, {

@@ -17,6 +17,7 @@
  */
 import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RateLimitData } from 'discord.js';
 import type { ChatMessage } from '../../core/chat.ts';
+import { isAppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { DeliveryError } from '../errors.ts';
 import { discordNonce } from '../idempotency.ts';
@@ -95,7 +96,7 @@ export class DiscordSender implements ChatSender {
       const sent = await this.postAll(dm, renderDiscordMessage(message, { nonce: discordNonce(idempotencyKey) }));
       return { ...sent, via: 'dm' };
     } catch (err) {
-      if (!(err instanceof DeliveryError && err.code === 'CHAT.DM_CLOSED') || !this.options.teamChannelId) throw err;
+      if (!(err instanceof DeliveryError && isAppError(err, 'CHAT.DM_CLOSED')) || !this.options.teamChannelId) throw err;
       this.log.warn({ userId: target.userId }, 'DMs closed; posting a mention in the team channel');
       const payloads = renderDiscordMessage(this.fallbackMessage(message), {
         content: `<@${target.userId}> I couldn’t send you a direct message — your privacy settings block DMs from this server’s apps. Allow “Direct Messages” for this server to get your sessions privately.`,
