@@ -1,10 +1,9 @@
-import type { SessionType } from '../twin/types.ts';
 import { dayLabel, sessionLabel } from '../src/core/presenters/index.ts';
 import { athleteOption, dateOption, SESSION_CHOICES } from './shared-options.ts';
-import { done, int, me, resolveAthlete, str, todayOf } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done, me, resolveAthlete, todayOf } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const overrideCommand: CommandDefinition = {
+export const overrideCommand = defineCommand({
   name: 'override',
   description: 'Set an athlete’s session yourself (it always wins over the model)',
   audience: 'coach',
@@ -19,19 +18,20 @@ export const overrideCommand: CommandDefinition = {
   examples: ['/override athlete:@alex session:REST reason:"travel day"', '/override @alex ENDURANCE easy week minutes:45'],
   async handler(ctx, deps) {
     const { actor } = me(ctx);
-    const athlete = await resolveAthlete(ctx, deps, str(ctx, 'athlete')!);
-    const date = str(ctx, 'date') ?? todayOf(deps, athlete.timezone);
-    const minutes = int(ctx, 'minutes');
+    const { values } = ctx;
+    const athlete = await resolveAthlete(ctx, deps, values.athlete);
+    const date = values.date ?? todayOf(deps, athlete.timezone);
+    const minutes = values.minutes;
     const saved = await deps.core.applyOverride(actor, {
       athleteId: athlete.personId,
       date,
-      type: str(ctx, 'session') as SessionType,
-      reason: str(ctx, 'reason')!,
+      type: values.session,
+      reason: values.reason,
       ...(minutes !== undefined ? { minutes } : {}),
     });
     const before = saved.override?.previous;
-    return done(`Session set for ${athlete.displayName} — ${dayLabel(date)}`, `${sessionLabel(saved.session)}. Reason: ${saved.override?.reason ?? str(ctx, 'reason')}`, {
+    return done(`Session set for ${athlete.displayName} — ${dayLabel(date)}`, `${sessionLabel(saved.session)}. Reason: ${saved.override?.reason ?? values.reason}`, {
       footer: `${before ? `Replaces ${sessionLabel(before)}. ` : ''}${athlete.displayName} sees your reason next to the session.`,
     });
   },
-};
+});
