@@ -119,9 +119,28 @@ export type OptionValues<Os extends readonly OptionSpec[]> = {
 export type TypedCommandContext<Os extends readonly OptionSpec[]> = Omit<CommandContext, 'values'> & { values: OptionValues<Os> };
 
 /** A command definition whose handler reads typed values (see OptionValues). */
-export type TypedCommandDefinition<Os extends readonly OptionSpec[]> = Omit<CommandDefinition, 'options' | 'handler'> & {
+export type TypedCommandDefinition<Os extends readonly OptionSpec[]> = Omit<CommandDefinition, 'options' | 'subcommands' | 'handler'> & {
   options: Os;
   handler(ctx: TypedCommandContext<Os>, deps: CommandDeps): Promise<CommandReply>;
+};
+
+type SubOptions<S> = S extends { options: infer Os extends readonly OptionSpec[] } ? Os : readonly [];
+
+/**
+ * The context of a grouped command: one member per sub-command, told apart by `ctx.subcommand`, each with
+ * that sub-command's values — `if (ctx.subcommand === 'add') ctx.values.kind` is typed.
+ */
+export type SubcommandContext<Ss extends readonly SubcommandSpec[]> =
+  Ss[number] extends infer S
+    ? S extends { name: infer N extends string }
+      ? Omit<CommandContext, 'values' | 'subcommand'> & { subcommand: N; values: OptionValues<SubOptions<S>> }
+      : never
+    : never;
+
+/** A grouped command's definition whose handler reads typed values per sub-command. */
+export type TypedGroupDefinition<Ss extends readonly SubcommandSpec[]> = Omit<CommandDefinition, 'options' | 'subcommands' | 'handler'> & {
+  subcommands: Ss;
+  handler(ctx: SubcommandContext<Ss>, deps: CommandDeps): Promise<CommandReply>;
 };
 
 /**
@@ -129,9 +148,22 @@ export type TypedCommandDefinition<Os extends readonly OptionSpec[]> = Omit<Comm
  * The option list is inferred as written (names, types, required, choices), so write specs inline or take
  * them from shared-options.ts, whose factories keep their literal types.
  */
-export function defineCommand<const Os extends readonly OptionSpec[]>(def: TypedCommandDefinition<Os>): TypedCommand<Os> {
-  return def as unknown as TypedCommand<Os>;
+export function defineCommand<const Os extends readonly OptionSpec[]>(def: TypedCommandDefinition<Os>): TypedCommand<Os>;
+export function defineCommand<const Ss extends readonly SubcommandSpec[]>(def: TypedGroupDefinition<Ss>): TypedGroup<Ss>;
+export function defineCommand(def: unknown): CommandDefinition {
+  return def as CommandDefinition;
 }
+
+/** Type-only key carrying a grouped command's sub-command specs. */
+declare const SUBCOMMAND_SPECS: unique symbol;
+
+/** What defineCommand returns for a grouped command. */
+export type TypedGroup<Ss extends readonly SubcommandSpec[]> = CommandDefinition & { readonly [SUBCOMMAND_SPECS]?: Ss };
+
+/** The typed values of one sub-command of a grouped command. */
+export type SubValuesOf<C, N extends string> = C extends { readonly [SUBCOMMAND_SPECS]?: infer Ss extends readonly SubcommandSpec[] }
+  ? Extract<SubcommandContext<Ss>, { subcommand: N }>['values']
+  : never;
 
 /** Type-only key carrying a command's option specs (nothing at run time). */
 declare const OPTION_SPECS: unique symbol;

@@ -6,9 +6,14 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { feedbackCommand } from '../../commands/feedback.command.ts';
 import { overrideCommand } from '../../commands/override.command.ts';
-import { defineCommand, type OptionValues, type ValuesOf } from '../../commands/types.ts';
+import { constraintCommand } from '../../commands/constraint.command.ts';
+import { registerCommand } from '../../commands/register.command.ts';
+import { settingsCommand } from '../../commands/settings.command.ts';
+import { teamCommand } from '../../commands/team.command.ts';
+import { defineCommand, type OptionValues, type SubValuesOf, type ValuesOf } from '../../commands/types.ts';
+import type { ConstraintKind } from '../../agent/decision.ts';
 import type { Completion } from '../../src/core/types.ts';
-import type { SessionType } from '../../twin/types.ts';
+import type { Level, SessionType, Sport } from '../../twin/types.ts';
 
 describe('typed option values', () => {
   it('when /override is defined then athlete and reason are strings, session a SessionType and minutes/date optional', () => {
@@ -27,6 +32,27 @@ describe('typed option values', () => {
     expectTypeOf<V['rpe']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<V['soreness']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<V['notes']>().toEqualTypeOf<string | undefined>();
+  });
+
+  it('when /register and /settings are defined then choices are their unions, agree is a boolean and a clearable goal date may be null', () => {
+    type R = ValuesOf<typeof registerCommand>;
+    expectTypeOf<R['sport']>().toEqualTypeOf<Sport>();
+    expectTypeOf<R['agree']>().toEqualTypeOf<boolean>();
+    expectTypeOf<R['level']>().toEqualTypeOf<Level | undefined>();
+    type S = ValuesOf<typeof settingsCommand>;
+    expectTypeOf<S['goal_date']>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<S['dms']>().toEqualTypeOf<boolean | undefined>();
+  });
+
+  it('when a grouped command is defined then each sub-command has its own typed values (/constraint add, remove; /team create, board)', () => {
+    type Add = SubValuesOf<typeof constraintCommand, 'add'>;
+    expectTypeOf<Add['athlete']>().toEqualTypeOf<string>();
+    expectTypeOf<Add['kind']>().toEqualTypeOf<'no_high_intensity' | 'max_load' | 'rest_only' | 'no_impact'>();
+    expectTypeOf<Add['kind']>().toExtend<ConstraintKind>();
+    expectTypeOf<Add['value']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<SubValuesOf<typeof constraintCommand, 'remove'>>().toEqualTypeOf<{ readonly id: string }>();
+    expectTypeOf<SubValuesOf<typeof teamCommand, 'create'>['name']>().toEqualTypeOf<string>();
+    expectTypeOf<SubValuesOf<typeof teamCommand, 'board'>['date']>().toEqualTypeOf<string | undefined>();
   });
 
   it('when options are written inline then required, choice, boolean and clearable date map to their types', () => {
