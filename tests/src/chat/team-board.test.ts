@@ -52,8 +52,12 @@ function missing(text: string, n: number): string[] {
 }
 
 class OneReply implements InboundDispatcher {
-  constructor(private readonly message: ChatMessage) {}
+  constructor(
+    private readonly message: ChatMessage,
+    private readonly delayMs = 0,
+  ) {}
   async dispatch(): Promise<InboundResult> {
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     return { message: { ...this.message, ephemeral: true } };
   }
   describe() {
@@ -100,6 +104,20 @@ describe('a 60-athlete team board on Discord', () => {
     }
     const shown = fake.messages.filter((m) => m.channel_id.startsWith('interaction:'));
     expect(shown.length).toBeGreaterThan(1);
+    expect(shown.every((m) => m.flags === 64)).toBe(true);
+    expect(missing(discordText(shown), 60)).toEqual([]);
+  });
+  it('when /team board is slow and deferred then the edited reply and its follow-ups hold all 60 athletes, all ephemeral', async () => {
+    const adapter = new DiscordInteractions({ dispatcher: new OneReply(teamBoardMessage(60), 400), logger, token: fake.token, apiBaseUrl: fake.apiUrl, deferAfterMs: 100 });
+    try {
+      (adapter.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(fake.interaction(slash('700000000000000010', 'team')));
+      await adapter.idle();
+    } finally {
+      await adapter.client.destroy();
+    }
+    expect(fake.interactionCallbacks.map((c) => c.type)).toEqual([5]);
+    const shown = fake.messages.filter((m) => m.channel_id.startsWith('interaction:'));
+    expect(shown.map((m) => m.via)).toEqual(['original', 'followup']);
     expect(shown.every((m) => m.flags === 64)).toBe(true);
     expect(missing(discordText(shown), 60)).toEqual([]);
   });
