@@ -51,7 +51,7 @@ export interface CommandFuzzResult {
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 /** Codes the dispatcher itself answers with before a handler runs (unknown command, options, who may run it). */
-const DISPATCHER_REFUSALS = new Set(['COMMAND.UNKNOWN', 'COMMAND.SUBCOMMAND', 'COMMAND.INVALID_OPTION', 'COMMAND.UNKNOWN_OPTION', 'AUTH.UNKNOWN_USER', 'AUTH.NOT_ATHLETE', 'AUTH.NOT_COACH', 'AUTH.NOT_ADMIN']);
+const DISPATCHER_REFUSALS = new Set(['COMMAND.UNKNOWN', 'COMMAND.SUBCOMMAND', 'COMMAND.INVALID_OPTION', 'COMMAND.UNKNOWN_OPTION', 'AUTH.UNKNOWN_USER', 'AUTH.NOT_ATHLETE', 'AUTH.COACHES_ONLY', 'AUTH.ADMINS_ONLY']);
 
 /** A hung input is a crash too: without this, a promise that never settles ends the process silently (exit 13). */
 class Hung extends Error {}

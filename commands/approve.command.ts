@@ -1,9 +1,9 @@
 import { dayLabel } from '../src/core/presenters/index.ts';
 import { dateOption, hiddenTeamOption } from './shared-options.ts';
-import { bool, done, me, resolveAthlete, resolveTeam, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done, me, resolveAthlete, resolveTeam } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const approveCommand: CommandDefinition = {
+export const approveCommand = defineCommand({
   name: 'approve',
   description: 'Approval mode: approve pending sessions, or turn the mode on/off',
   audience: 'coach',
@@ -16,9 +16,9 @@ export const approveCommand: CommandDefinition = {
   examples: ['/approve', '/approve athlete:@alex', '/approve mode:on'],
   async handler(ctx, deps) {
     const { actor } = me(ctx);
-    const hidden = str(ctx, 'team');
+    const hidden = ctx.values.team;
     const team = await resolveTeam(ctx, deps, hidden ? { teamId: hidden } : {});
-    const mode = bool(ctx, 'mode');
+    const mode = ctx.values.mode;
     if (mode !== undefined) {
       await deps.core.updateTeamSettings(actor, team.teamId, { approvalMode: mode });
       return done(
@@ -26,12 +26,12 @@ export const approveCommand: CommandDefinition = {
         mode ? 'New sessions wait for a coach’s approval before athletes see them. /team shows what is pending; /approve releases them.' : 'Athletes get their sessions straight away again.',
       );
     }
-    const athleteRef = str(ctx, 'athlete');
+    const athleteRef = ctx.values.athlete;
     const athlete = athleteRef ? await resolveAthlete(ctx, deps, athleteRef) : undefined;
-    const date = str(ctx, 'date') ?? ctx.today;
+    const date = ctx.values.date ?? ctx.today;
     const { approved, alreadyApproved } = await deps.core.approvePrescriptions(actor, { teamId: team.teamId, date, ...(athlete ? { athleteId: athlete.personId } : {}) });
     const extra = alreadyApproved > 0 ? ` (${alreadyApproved} had been approved a moment ago)` : '';
     if (approved.length === 0) return done(`Nothing to approve — ${dayLabel(date)}`, `No sessions are waiting for approval${athlete ? ` for ${athlete.displayName}` : ''}${extra}.`);
     return done(`Approved ${approved.length} session${approved.length === 1 ? '' : 's'} — ${dayLabel(date)}`, `Athletes can see them now${extra}.`);
   },
-};
+});

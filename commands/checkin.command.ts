@@ -1,7 +1,7 @@
 import { dayLabel } from '../src/core/presenters/index.ts';
 import { dateOption } from './shared-options.ts';
-import { bool, done, int, me, str } from './support.ts';
-import type { CommandDefinition, OptionSpec } from './types.ts';
+import { done, int, me } from './support.ts';
+import { defineCommand, type OptionSpec } from './types.ts';
 
 const ITEMS = [
   { name: 'sleep', key: 'sleepQuality', label: 'Sleep quality', description: 'How well you slept, 1 (badly) – 5 (great)' },
@@ -11,7 +11,7 @@ const ITEMS = [
   { name: 'soreness', key: 'soreness', label: 'Soreness', description: 'How your muscles feel, 1 (very sore) – 5 (not sore)' },
 ] as const;
 
-export const checkinCommand: CommandDefinition = {
+export const checkinCommand = defineCommand({
   name: 'checkin',
   description: 'Morning wellness check-in: sleep, fatigue, stress, mood, soreness (1–5, 5 best)',
   audience: 'athlete',
@@ -33,14 +33,14 @@ export const checkinCommand: CommandDefinition = {
   },
   async handler(ctx, deps) {
     const { actor } = me(ctx);
-    const date = str(ctx, 'date') ?? ctx.today;
+    const date = ctx.values.date ?? ctx.today;
     const input: Parameters<typeof deps.core.recordCheckin>[1] = { date };
     for (const i of ITEMS) {
       const v = int(ctx, i.name);
       if (v !== undefined) input[i.key] = v;
     }
-    const ill = bool(ctx, 'ill');
-    const injured = bool(ctx, 'injured');
+    const ill = ctx.values.ill;
+    const injured = ctx.values.injured;
     if (ill !== undefined) input.illness = ill;
     if (injured !== undefined) input.injury = injured;
     const { feedback: f } = await deps.core.recordCheckin(actor, input);
@@ -50,4 +50,4 @@ export const checkinCommand: CommandDefinition = {
     if (f.injury) parts.push('injured');
     return done(`Check-in saved — ${dayLabel(f.date)}`, parts.join(' · ') || 'Noted', { footer: 'Thanks — it goes into today’s readiness.' });
   },
-};
+});

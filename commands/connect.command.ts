@@ -1,12 +1,11 @@
-import type { ProviderId } from '../src/core/metrics.ts';
 import { commandError } from './errors.ts';
 import { PROVIDER_CHOICES } from './shared-options.ts';
-import { athleteOf, done, me, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { athleteOf, done, me } from './support.ts';
+import { defineCommand } from './types.ts';
 
 const NAMES: Record<string, string> = Object.fromEntries(PROVIDER_CHOICES.map((c) => [c.value, c.label]));
 
-export const connectCommand: CommandDefinition = {
+export const connectCommand = defineCommand({
   name: 'connect',
   description: 'Connect a wearable or training platform (Oura, WHOOP, intervals.icu, Polar)',
   audience: 'athlete',
@@ -19,12 +18,12 @@ export const connectCommand: CommandDefinition = {
   async handler(ctx, deps) {
     const { actor } = me(ctx);
     const athlete = athleteOf(ctx);
-    const provider = str(ctx, 'provider') as ProviderId;
-    const apiKey = str(ctx, 'api_key');
+    const provider = ctx.values.provider;
+    const apiKey = ctx.values.api_key;
     const name = NAMES[provider] ?? provider;
     if (apiKey !== undefined) {
       if (provider !== 'intervals') throw commandError('CONNECT.API_KEY', `${name} connects with a sign-in link, not an API key. Run /connect provider:${provider} without api_key.`);
-      const externalUserId = str(ctx, 'athlete_id');
+      const externalUserId = ctx.values.athlete_id;
       if (!externalUserId || !/^i?\d+$/.test(externalUserId))
         throw commandError('CONNECT.API_KEY', 'intervals.icu needs your athlete id with the API key, like athlete_id:i12345 (Settings → Developer).', { field: 'athlete_id' });
       await deps.core.connectProvider(athlete.id, 'intervals', { accessToken: apiKey, kind: 'api_key', externalUserId }, []);
@@ -41,4 +40,4 @@ export const connectCommand: CommandDefinition = {
       },
     };
   },
-};
+});

@@ -1,9 +1,8 @@
-import type { ConstraintKind } from '../agent/decision.ts';
 import { dayLabel, encodeAction } from '../src/core/presenters/index.ts';
 import type { ConstraintRecord } from '../src/core/types.ts';
 import { athleteOption } from './shared-options.ts';
-import { done, int, me, note, resolveAthlete, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done, me, note, resolveAthlete } from './support.ts';
+import { defineCommand } from './types.ts';
 
 const KIND_CHOICES = [
   { value: 'no_high_intensity', label: 'No high intensity' },
@@ -19,7 +18,7 @@ export function constraintLine(c: ConstraintRecord): string {
   return `• ${kind}${value}, ${window}${c.reason ? ` — ${c.reason}` : ''} (id ${c.id.slice(0, 8)})`;
 }
 
-export const constraintCommand: CommandDefinition = {
+export const constraintCommand = defineCommand({
   name: 'constraint',
   description: 'Limits on what the model may prescribe for an athlete',
   audience: 'coach',
@@ -43,7 +42,7 @@ export const constraintCommand: CommandDefinition = {
   async handler(ctx, deps) {
     const { actor } = me(ctx);
     if (ctx.subcommand === 'remove') {
-      const ref = str(ctx, 'id')!;
+      const ref = ctx.values.id;
       let id = ref;
       if (ref.length < 36) {
         // Short ids from /constraint list: find the full one among the coach's athletes' constraints.
@@ -56,7 +55,7 @@ export const constraintCommand: CommandDefinition = {
       const removed = await deps.core.removeConstraint(actor, id);
       return done('Constraint removed', constraintLine(removed).slice(2));
     }
-    const athlete = await resolveAthlete(ctx, deps, str(ctx, 'athlete')!);
+    const athlete = await resolveAthlete(ctx, deps, ctx.values.athlete);
     if (ctx.subcommand === 'list') {
       const list = await deps.core.listConstraints(actor, athlete.personId);
       if (list.length === 0) return note(`${athlete.displayName}: no constraints`, 'Nothing limits the model for them right now.');
@@ -64,13 +63,10 @@ export const constraintCommand: CommandDefinition = {
         buttons: list.slice(0, 5).map((c, i) => ({ id: encodeAction({ command: 'constraint', subcommand: 'remove', options: { id: c.id } }), label: `Remove ${i + 1}`, style: 'secondary' as const })),
       });
     }
-    const value = int(ctx, 'value');
-    const from = str(ctx, 'from');
-    const to = str(ctx, 'to');
-    const reason = str(ctx, 'reason');
+    const { value, from, to, reason } = ctx.values;
     const c = await deps.core.setConstraint(actor, {
       athleteId: athlete.personId,
-      kind: str(ctx, 'kind') as ConstraintKind,
+      kind: ctx.values.kind,
       ...(value !== undefined ? { value } : {}),
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
@@ -78,4 +74,4 @@ export const constraintCommand: CommandDefinition = {
     });
     return done(`Constraint added for ${athlete.displayName}`, constraintLine(c).slice(2), { footer: 'It applies from the next session I prescribe.' });
   },
-};
+});

@@ -39,6 +39,8 @@ export interface CommandTraits {
   slow: boolean;
   /** Replies only the requester sees. */
   ephemeral: boolean;
+  /** This input opens the command's form (a button, or the command typed without options): adapters can open a modal before dispatching. */
+  form?: boolean;
 }
 
 export interface DispatcherOptions {
@@ -64,11 +66,13 @@ export class CommandDispatcher {
     return this.options.registry;
   }
 
-  describe(input: Pick<CommandInput, 'command' | 'subcommand'>): CommandTraits {
+  describe(input: Pick<CommandInput, 'command' | 'subcommand'> & Partial<Pick<CommandInput, 'options' | 'source'>>): CommandTraits {
     const def = this.registry.get(input.command);
     if (!def) return { known: false, slow: false, ephemeral: true };
     const sub = this.registry.subcommandOf(def, input.subcommand);
-    return { known: true, slow: sub?.slow ?? def.slow ?? false, ephemeral: (def.visibility ?? 'private') === 'private' };
+    const traits: CommandTraits = { known: true, slow: sub?.slow ?? def.slow ?? false, ephemeral: (def.visibility ?? 'private') === 'private' };
+    if (input.options && opensForm(def, input.source ?? 'slash', input.options)) traits.form = true;
+    return traits;
   }
 
   /** "/feedback rpe:7 minutes:60" → command, sub-command and option strings (AppError COMMAND.PARSE). */
@@ -105,7 +109,7 @@ export class CommandDispatcher {
   }
 
   private usageFor(input: CommandInput, err: AppError): string | undefined {
-    if (!['COMMAND.INVALID_OPTION', 'COMMAND.UNKNOWN_OPTION', 'COMMAND.PARSE'].includes(err.code)) return undefined;
+    if (!isAppError(err, 'COMMAND.INVALID_OPTION', 'COMMAND.UNKNOWN_OPTION', 'COMMAND.PARSE')) return undefined;
     const def = this.registry.get(input.command);
     if (!def) return undefined;
     const sub = this.registry.subcommandOf(def, input.subcommand);
@@ -128,7 +132,7 @@ export class CommandDispatcher {
     try {
       actor = await deps.core.resolveActor(input.platform, input.platformUserId);
     } catch (err) {
-      if (!(isAppError(err) && err.code === 'AUTH.UNKNOWN_USER') || audience !== 'anyone') throw err;
+      if (!isAppError(err, 'AUTH.UNKNOWN_USER') || audience !== 'anyone') throw err;
     }
     const me = actor ? await deps.core.whoAmI(actor) : null;
     checkAudience(def, sub, audience, me);
@@ -137,9 +141,7 @@ export class CommandDispatcher {
     const today = me?.today ?? localDate(deps.clock.now(), deps.defaultTimezone);
     const base: Omit<CommandContext, 'values'> = { input, actor, me, today, ...(sub ? { subcommand: sub.name } : {}) };
     const specs = registry.optionsOf(def, sub);
-    const given = Object.keys(input.options).filter((k) => input.options[k] !== '');
-    const source = input.source ?? 'slash';
-    if (def.form && (source === 'button' || ((source === 'slash' || source === 'text') && given.length === 0))) {
+    if (def.form && opensForm(def, input.source ?? 'slash', input.options)) {
       // A form is only prefilled: still refuse option names it does not have.
       checkKnownOptions(def.name, specs, input.options);
       return { form: def.form(input.options, base) };
@@ -152,13 +154,19 @@ export class CommandDispatcher {
   }
 }
 
+/** The command answers with its form: pressed as a button, or typed without any option. */
+function opensForm(def: CommandDefinition, source: NonNullable<CommandInput['source']>, options: Readonly<Record<string, string>>): boolean {
+  const given = Object.keys(options).filter((k) => options[k] !== '');
+  return def.form !== undefined && (source === 'button' || ((source === 'slash' || source === 'text') && given.length === 0));
+}
+
 function checkAudience(def: CommandDefinition, sub: SubcommandSpec | undefined, audience: Audience, me: Me | null): void {
   if (audience === 'anyone' || audience === 'registered') return;
   const name = `/${def.name}${sub && def.subcommands && def.subcommands.length > 1 ? ` ${sub.name}` : ''}`;
   const ok =
     audience === 'athlete' ? me?.athlete != null : audience === 'coach' ? (me?.teams.some((t) => STAFF(t.roles)) ?? false) : (me?.teams.some((t) => t.roles.includes('admin')) ?? false);
   if (ok) return;
-  const code = audience === 'athlete' ? 'AUTH.NOT_ATHLETE' : audience === 'coach' ? 'AUTH.NOT_COACH' : 'AUTH.NOT_ADMIN';
+  const code = audience === 'athlete' ? 'AUTH.NOT_ATHLETE' : audience === 'coach' ? 'AUTH.COACHES_ONLY' : 'AUTH.ADMINS_ONLY';
   const youAre = me?.athlete ? ' You’re registered as an athlete.' : '';
   const hint = audience === 'athlete' ? ' Register as an athlete with /register first.' : audience === 'coach' ? ' Ask your coach, or create your own team with /team create.' : '';
   throw commandError(code, `Only ${ROLE_WORDS[audience]} can use ${name}.${youAre}${hint}`);

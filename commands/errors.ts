@@ -11,8 +11,8 @@ export const COMMAND_ERROR_CODES = {
   'COMMAND.UNKNOWN_OPTION': 'An option the command does not have.',
   'COMMAND.PARSE': 'A typed command line could not be read.',
   'AUTH.NOT_ATHLETE': 'An athlete command run by a person without an athlete profile.',
-  'AUTH.NOT_COACH': 'A coach command run by a person who coaches no team.',
-  'AUTH.NOT_ADMIN': 'An admin command run by a person who administers no team.',
+  'AUTH.COACHES_ONLY': 'A coach command run by a person who coaches no team (one who coaches another team: AUTH.NOT_COACH).',
+  'AUTH.ADMINS_ONLY': 'An admin command run by a person who administers no team (one who is not admin of this team: AUTH.NOT_ADMIN).',
   'ATHLETE.NOT_IN_TEAMS': 'A coach named an athlete that is not in any of their teams.',
   'TEAM.AMBIGUOUS': 'A team command outside a team channel by a coach of several teams.',
   'CONFIRM.INVALID': 'A confirmation button that expired or belongs to someone else.',
@@ -21,6 +21,10 @@ export const COMMAND_ERROR_CODES = {
 } as const;
 
 export type CommandErrorCode = keyof typeof COMMAND_ERROR_CODES;
+
+declare module '../src/errors.ts' {
+  interface AppErrorCodes extends Record<CommandErrorCode, true> {}
+}
 
 export function commandError(code: CommandErrorCode, userMessage: string, details?: Record<string, unknown>): AppError {
   return new AppError(code, userMessage, details ? { details } : undefined);

@@ -1,10 +1,9 @@
-import type { Completion } from '../src/core/types.ts';
 import { dayLabel } from '../src/core/presenters/index.ts';
 import { COMPLETION_CHOICES, dateOption } from './shared-options.ts';
-import { done, int, me, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done, me } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const feedbackCommand: CommandDefinition = {
+export const feedbackCommand = defineCommand({
   name: 'feedback',
   description: 'How a session went: RPE, minutes, done/partial/skipped, soreness, notes',
   audience: 'athlete',
@@ -35,13 +34,9 @@ export const feedbackCommand: CommandDefinition = {
   },
   async handler(ctx, deps) {
     const { actor } = me(ctx);
-    const date = str(ctx, 'date') ?? ctx.today;
+    const { rpe, minutes, completion, soreness, notes } = ctx.values;
+    const date = ctx.values.date ?? ctx.today;
     const input = { date } as Parameters<typeof deps.core.recordFeedback>[1];
-    const rpe = int(ctx, 'rpe');
-    const minutes = int(ctx, 'minutes');
-    const completion = str(ctx, 'completion') as Completion | undefined;
-    const soreness = int(ctx, 'soreness');
-    const notes = str(ctx, 'notes');
     if (rpe !== undefined) input.rpe = rpe;
     if (minutes !== undefined) input.minutes = minutes;
     if (completion !== undefined) input.completion = completion;
@@ -58,4 +53,4 @@ export const feedbackCommand: CommandDefinition = {
       footer: 'It shapes your next sessions. You can change it for 7 days: run /feedback again.',
     });
   },
-};
+});

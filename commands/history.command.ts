@@ -1,8 +1,8 @@
 import { presentHistory } from '../src/core/presenters/index.ts';
-import { athleteOf, int, me } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { athleteOf, me } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const historyCommand: CommandDefinition = {
+export const historyCommand = defineCommand({
   name: 'history',
   description: 'Your last weeks: load, fitness, fatigue and HRV, with a chart',
   audience: 'athlete',
@@ -12,8 +12,8 @@ export const historyCommand: CommandDefinition = {
   async handler(ctx, deps) {
     const { actor } = me(ctx);
     const athlete = athleteOf(ctx);
-    const weeks = int(ctx, 'weeks') ?? 6;
+    const weeks = ctx.values.weeks ?? 6;
     const history = await deps.core.athleteHistory(actor, athlete.id, { days: weeks * 7, endDate: ctx.today });
     return { message: presentHistory(history, deps.charts ? { charts: deps.charts } : {}) };
   },
-};
+});

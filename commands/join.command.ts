@@ -1,16 +1,16 @@
 import { commandError } from './errors.ts';
 import { hiddenTeamOption } from './shared-options.ts';
-import { done, me, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done, me } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const joinCommand: CommandDefinition = {
+export const joinCommand = defineCommand({
   name: 'join',
   description: 'Join the team of this channel as an athlete',
   audience: 'athlete',
   options: [hiddenTeamOption],
   async handler(ctx, deps) {
     const { actor } = me(ctx);
-    let teamId = str(ctx, 'team');
+    let teamId = ctx.values.team;
     let teamName: string | undefined;
     const { platform, workspaceId, channelId } = ctx.input;
     if (!teamId) {
@@ -22,4 +22,4 @@ export const joinCommand: CommandDefinition = {
     await deps.core.joinTeam(actor, teamId);
     return done(`You joined ${teamName ?? 'the team'}`, 'Your coaches now see your readiness on the team board and can adjust your sessions.');
   },
-};
+});

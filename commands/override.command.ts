@@ -1,11 +1,10 @@
-import type { SessionType } from '../twin/types.ts';
 import { isAppError } from '../src/errors.ts';
 import { dayLabel, encodeAction, presentOverrideConfirm, sessionLabel } from '../src/core/presenters/index.ts';
 import { athleteOption, dateOption, SESSION_CHOICES } from './shared-options.ts';
-import { bool, done, int, me, resolveAthlete, str, todayOf } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done, me, resolveAthlete, todayOf } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const overrideCommand: CommandDefinition = {
+export const overrideCommand = defineCommand({
   name: 'override',
   description: 'Set an athlete’s session yourself (it always wins over the model)',
   audience: 'coach',
@@ -21,26 +20,27 @@ export const overrideCommand: CommandDefinition = {
   examples: ['/override athlete:@alex session:REST reason:"travel day"', '/override @alex ENDURANCE easy week minutes:45'],
   async handler(ctx, deps) {
     const { actor } = me(ctx);
-    const athlete = await resolveAthlete(ctx, deps, str(ctx, 'athlete')!);
-    const date = str(ctx, 'date') ?? todayOf(deps, athlete.timezone);
-    const minutes = int(ctx, 'minutes');
-    const type = str(ctx, 'session') as SessionType;
+    const { values } = ctx;
+    const athlete = await resolveAthlete(ctx, deps, values.athlete);
+    const date = values.date ?? todayOf(deps, athlete.timezone);
+    const minutes = values.minutes;
+    const type = values.session;
     let saved;
     try {
       saved = await deps.core.applyOverride(actor, {
         athleteId: athlete.personId,
         date,
         type,
-        reason: str(ctx, 'reason')!,
+        reason: values.reason,
         ...(minutes !== undefined ? { minutes } : {}),
-        ...(bool(ctx, 'confirm') === true ? { confirm: true } : {}),
+        ...(values.confirm === true ? { confirm: true } : {}),
       });
     } catch (err) {
-      if (!isAppError(err) || err.code !== 'OVERRIDE.CONFIRM_REQUIRED') throw err;
+      if (!isAppError(err, 'OVERRIDE.CONFIRM_REQUIRED')) throw err;
       const breaks = (err.details?.breaks ?? []) as { rule: string; reason: string }[];
       let confirmButtonId: string | undefined;
       try {
-        const options: Record<string, string> = { athlete: athlete.personId, session: type, reason: str(ctx, 'reason')!, date, confirm: 'true' };
+        const options: Record<string, string> = { athlete: athlete.personId, session: type, reason: values.reason, date, confirm: 'true' };
         if (minutes !== undefined) options.minutes = String(minutes);
         confirmButtonId = encodeAction({ command: 'override', options });
       } catch {
@@ -49,8 +49,8 @@ export const overrideCommand: CommandDefinition = {
       return { message: presentOverrideConfirm({ athleteName: athlete.displayName, date, type, breaks, ...(confirmButtonId ? { confirmButtonId } : {}) }) };
     }
     const before = saved.override?.previous;
-    return done(`Session set for ${athlete.displayName} — ${dayLabel(date)}`, `${sessionLabel(saved.session)}. Reason: ${saved.override?.reason ?? str(ctx, 'reason')}`, {
+    return done(`Session set for ${athlete.displayName} — ${dayLabel(date)}`, `${sessionLabel(saved.session)}. Reason: ${saved.override?.reason ?? values.reason}`, {
       footer: `${before ? `Replaces ${sessionLabel(before)}. ` : ''}${athlete.displayName} sees your reason next to the session.`,
     });
   },
-};
+});

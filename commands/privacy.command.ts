@@ -1,11 +1,11 @@
 import { encodeAction } from '../src/core/presenters/index.ts';
 import { commandError } from './errors.ts';
-import { done, me, note, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done, me, note } from './support.ts';
+import { defineCommand } from './types.ts';
 
 const PURPOSE = 'privacy.delete';
 
-export const privacyCommand: CommandDefinition = {
+export const privacyCommand = defineCommand({
   name: 'privacy',
   description: 'Your data: export it, or delete all of it',
   audience: 'registered',
@@ -29,7 +29,7 @@ export const privacyCommand: CommandDefinition = {
       const link = await deps.exports.publish(actor.personId, data);
       return note('Your data export', `Download it here: ${link.url}`, { sections, footer: `The link works until ${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. Only you can see it.` });
     }
-    const token = str(ctx, 'confirm');
+    const token = ctx.values.confirm;
     if (token === undefined) {
       const { token: t, expiresAt } = deps.confirm.issue(PURPOSE, actor.personId, deps.clock.now());
       return {
@@ -48,4 +48,4 @@ export const privacyCommand: CommandDefinition = {
     const total = Object.values(erased).reduce((a, b) => a + b, 0);
     return done('Your data is deleted', `I deleted ${total} records. I don’t know you any more; /register starts again from scratch.`);
   },
-};
+});

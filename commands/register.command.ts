@@ -1,10 +1,9 @@
-import type { Level, Sport } from '../twin/types.ts';
 import { isAppError } from '../src/errors.ts';
 import { LEVEL_CHOICES, SPORT_CHOICES } from './shared-options.ts';
-import { bool, done, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const registerCommand: CommandDefinition = {
+export const registerCommand = defineCommand({
   name: 'register',
   description: 'Sign up as an athlete (no options: a form)',
   audience: 'anyone',
@@ -42,16 +41,16 @@ export const registerCommand: CommandDefinition = {
   },
   async handler(ctx, deps) {
     const { platform, platformUserId, displayName } = ctx.input;
-    const goal = str(ctx, 'goal_date');
+    const goal = ctx.values.goal_date;
     const { actor, profile } = await deps.core.registerAthlete({
       platform,
       platformUserId,
-      displayName: str(ctx, 'name') ?? ctx.me?.person.displayName ?? displayName ?? platformUserId,
-      timezone: str(ctx, 'timezone') ?? ctx.me?.person.timezone ?? deps.defaultTimezone,
-      sport: str(ctx, 'sport') as Sport,
-      level: (str(ctx, 'level') ?? 'recreational') as Level,
-      consentVersion: bool(ctx, 'agree') === true ? deps.consentVersion : null,
-      ...(str(ctx, 'morning_time') ? { morningTime: str(ctx, 'morning_time')! } : {}),
+      displayName: ctx.values.name ?? ctx.me?.person.displayName ?? displayName ?? platformUserId,
+      timezone: ctx.values.timezone ?? ctx.me?.person.timezone ?? deps.defaultTimezone,
+      sport: ctx.values.sport,
+      level: ctx.values.level ?? 'recreational',
+      consentVersion: ctx.values.agree === true ? deps.consentVersion : null,
+      ...(ctx.values.morning_time ? { morningTime: ctx.values.morning_time } : {}),
       ...(goal ? { goalDate: goal } : {}),
     });
     // Registered in a team's channel: join that team too.
@@ -63,7 +62,7 @@ export const registerCommand: CommandDefinition = {
         await deps.core.joinTeam(actor, team.id);
         joined = team.name;
       } catch (err) {
-        if (!(isAppError(err) && err.code === 'TEAM.NOT_FOUND')) throw err;
+        if (!isAppError(err, 'TEAM.NOT_FOUND')) throw err;
       }
     }
     return done(`Welcome, ${profile.displayName}`, `You’re registered as a ${profile.level} ${profile.sport} athlete${joined ? ` in ${joined}` : ''}. Your session arrives at ${profile.morningTime} (${profile.timezone}).`, {
@@ -76,4 +75,4 @@ export const registerCommand: CommandDefinition = {
       footer: deps.privacyNoticeUrl ? `Privacy notice ${deps.consentVersion}: ${deps.privacyNoticeUrl} · /privacy export or delete at any time` : `Privacy notice ${deps.consentVersion} · /privacy export or delete at any time`,
     });
   },
-};
+});

@@ -1,9 +1,9 @@
 import { dayLabel } from '../src/core/presenters/index.ts';
 import { dateOption } from './shared-options.ts';
-import { done, me, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done, me } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const resultCommand: CommandDefinition = {
+export const resultCommand = defineCommand({
   name: 'result',
   description: 'Log a test result with its unit, e.g. 400m 52.3 s or FTP 280 W',
   audience: 'athlete',
@@ -16,10 +16,10 @@ export const resultCommand: CommandDefinition = {
   examples: ['/result test:400m value:52.3 unit:s'],
   async handler(ctx, deps) {
     const { actor } = me(ctx);
-    const date = str(ctx, 'date') ?? ctx.today;
-    const value = ctx.values.value as number;
-    const { feedback: f } = await deps.core.recordTestResult(actor, { date, test: str(ctx, 'test')!, value, unit: str(ctx, 'unit')! });
-    const t = f.tests.find((x) => x.test.toLowerCase() === str(ctx, 'test')!.toLowerCase())!;
+    const date = ctx.values.date ?? ctx.today;
+    const value = ctx.values.value;
+    const { feedback: f } = await deps.core.recordTestResult(actor, { date, test: ctx.values.test, value, unit: ctx.values.unit });
+    const t = f.tests.find((x) => x.test.toLowerCase() === ctx.values.test.toLowerCase())!;
     return done(`Result saved — ${dayLabel(f.date)}`, `${t.test}: ${t.value} ${t.unit} (${t.higherIsBetter ? 'higher' : 'lower'} is better)`);
   },
-};
+});

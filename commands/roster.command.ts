@@ -1,10 +1,10 @@
 import type { Role } from '../src/core/types.ts';
 import { hiddenTeamOption } from './shared-options.ts';
-import { done, me, note, resolveTeam, str } from './support.ts';
+import { done, me, note, resolveTeam } from './support.ts';
 import { isAppError } from '../src/errors.ts';
-import type { CommandDefinition } from './types.ts';
+import { defineCommand } from './types.ts';
 
-export const rosterCommand: CommandDefinition = {
+export const rosterCommand = defineCommand({
   name: 'roster',
   description: 'Who is in your team; admins can change roles',
   audience: 'coach',
@@ -16,10 +16,10 @@ export const rosterCommand: CommandDefinition = {
   examples: ['/roster', '/roster member:@sam roles:coach,athlete'],
   async handler(ctx, deps) {
     const { actor } = me(ctx);
-    const hidden = str(ctx, 'team');
+    const hidden = ctx.values.team;
     const team = await resolveTeam(ctx, deps, hidden ? { teamId: hidden } : {});
-    const member = str(ctx, 'member');
-    const roles = str(ctx, 'roles');
+    const member = ctx.values.member;
+    const roles = ctx.values.roles;
     if (member !== undefined || roles !== undefined) {
       if (member === undefined || roles === undefined) return note('Both, please', 'Give member and roles together, e.g. /roster member:@sam roles:coach,athlete.');
       let personId = member;
@@ -42,4 +42,4 @@ export const rosterCommand: CommandDefinition = {
       footer: `Approval mode ${roster.team.settings.approvalMode ? 'on' : 'off'} · athletes join with /join in the team channel`,
     });
   },
-};
+});

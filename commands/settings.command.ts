@@ -1,10 +1,9 @@
 import type { SettingsPatch } from '../src/core/settings.use-case.ts';
-import type { Level, Sport } from '../twin/types.ts';
 import { LEVEL_CHOICES, SPORT_CHOICES } from './shared-options.ts';
-import { bool, done, me, note, raw, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { done, me, note } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const settingsCommand: CommandDefinition = {
+export const settingsCommand = defineCommand({
   name: 'settings',
   description: 'Your settings: time zone, morning time, sport, goal date, DMs (no options: show them)',
   audience: 'registered',
@@ -22,21 +21,21 @@ export const settingsCommand: CommandDefinition = {
   async handler(ctx, deps) {
     const m = me(ctx);
     const patch: SettingsPatch = {};
-    const tz = str(ctx, 'timezone');
+    const tz = ctx.values.timezone;
     if (tz !== undefined) patch.timezone = tz;
-    const mt = str(ctx, 'morning_time');
+    const mt = ctx.values.morning_time;
     if (mt !== undefined) patch.morningTime = mt;
-    const sport = str(ctx, 'sport');
-    if (sport !== undefined) patch.sport = sport as Sport;
-    const level = str(ctx, 'level');
-    if (level !== undefined) patch.level = level as Level;
-    const goal = raw(ctx, 'goal_date');
-    if (goal !== undefined) patch.goalDate = goal as string | null;
-    const goalName = str(ctx, 'goal_name');
+    const sport = ctx.values.sport;
+    if (sport !== undefined) patch.sport = sport;
+    const level = ctx.values.level;
+    if (level !== undefined) patch.level = level;
+    const goal = ctx.values.goal_date;
+    if (goal !== undefined) patch.goalDate = goal;
+    const goalName = ctx.values.goal_name;
     if (goalName !== undefined) patch.goalName = goalName;
-    const dms = bool(ctx, 'dms');
+    const dms = ctx.values.dms;
     if (dms !== undefined) patch.dmsEnabled = dms;
-    const name = str(ctx, 'name');
+    const name = ctx.values.name;
     if (name !== undefined) patch.displayName = name;
 
     const show = (s: { displayName: string; timezone: string; dmsEnabled: boolean; athlete?: { morningTime: string; sport: string; level: string; goalDate?: string; goalName?: string; status: string } | null }) => {
@@ -61,4 +60,4 @@ export const settingsCommand: CommandDefinition = {
     const saved = await deps.core.updateSettings(m.actor, patch);
     return done('Settings saved', `Changed: ${Object.keys(patch).join(', ')}.`, { sections: show({ ...saved, athlete: saved.athlete ?? null }) });
   },
-};
+});

@@ -1,23 +1,28 @@
-/** Option specs several commands share. */
-import { PROVIDERS } from '../src/core/metrics.ts';
-import { LEVELS, SESSION_TYPES, SPORTS } from '../twin/types.ts';
+/**
+ * Option specs several commands share. They keep their literal types (name, type, required, choice
+ * values) so a command defined with defineCommand reads them typed: `ctx.values.athlete` is a string,
+ * `ctx.values.session` a SessionType.
+ */
+import { PROVIDERS, type ProviderId } from '../src/core/metrics.ts';
+import type { Completion } from '../src/core/types.ts';
+import { LEVELS, SESSION_TYPES, SPORTS, type Level, type SessionType, type Sport } from '../twin/types.ts';
 import { sessionName } from '../src/core/presenters/index.ts';
 import type { OptionChoice, OptionSpec } from './types.ts';
 
-export const dateOption = (description = 'Which day: yyyy-mm-dd, today or yesterday (default today)'): OptionSpec => ({ name: 'date', description, type: 'date' });
+export const dateOption = (description = 'Which day: yyyy-mm-dd, today or yesterday (default today)') => ({ name: 'date', description, type: 'date' }) as const satisfies OptionSpec;
 
-export const SPORT_CHOICES: readonly OptionChoice[] = SPORTS.map((s) => ({ value: s, label: { running: 'Running', cycling: 'Cycling', sprint400: '400 m sprint', team: 'Team sport' }[s] }));
-export const LEVEL_CHOICES: readonly OptionChoice[] = LEVELS.map((l) => ({ value: l, label: l.charAt(0).toUpperCase() + l.slice(1) }));
-export const SESSION_CHOICES: readonly OptionChoice[] = SESSION_TYPES.map((t) => ({ value: t, label: sessionName(t) }));
-export const PROVIDER_CHOICES: readonly OptionChoice[] = PROVIDERS.filter((p) => p !== 'simulated').map((p) => ({
+export const SPORT_CHOICES: readonly OptionChoice<Sport>[] = SPORTS.map((s) => ({ value: s, label: { running: 'Running', cycling: 'Cycling', sprint400: '400 m sprint', team: 'Team sport' }[s] }));
+export const LEVEL_CHOICES: readonly OptionChoice<Level>[] = LEVELS.map((l) => ({ value: l, label: l.charAt(0).toUpperCase() + l.slice(1) }));
+export const SESSION_CHOICES: readonly OptionChoice<SessionType>[] = SESSION_TYPES.map((t) => ({ value: t, label: sessionName(t) }));
+export const PROVIDER_CHOICES: readonly OptionChoice<ProviderId>[] = PROVIDERS.filter((p) => p !== 'simulated').map((p) => ({
   value: p,
   label: { oura: 'Oura', whoop: 'WHOOP', intervals: 'intervals.icu', polar: 'Polar' }[p as 'oura'],
 }));
-export const COMPLETION_CHOICES: readonly OptionChoice[] = [
+export const COMPLETION_CHOICES: readonly OptionChoice<Completion>[] = [
   { value: 'done', label: 'Done' },
   { value: 'partial', label: 'Partly' },
   { value: 'skipped', label: 'Skipped' },
 ];
 
-export const athleteOption = (description = 'The athlete (mention them, or their name)'): OptionSpec => ({ name: 'athlete', description, type: 'user', required: true });
-export const hiddenTeamOption: OptionSpec = { name: 'team', description: 'Team id', type: 'string', hidden: true, max: 64 };
+export const athleteOption = (description = 'The athlete (mention them, or their name)') => ({ name: 'athlete', description, type: 'user', required: true }) as const satisfies OptionSpec;
+export const hiddenTeamOption = { name: 'team', description: 'Team id', type: 'string', hidden: true, max: 64 } as const satisfies OptionSpec;

@@ -1,6 +1,7 @@
 /** Helpers the command handlers share: who is acting, which team, which athlete, and reply shapes. */
 import type { ChatMessage, CommandReply } from '../src/core/chat.ts';
 import { localDate } from '../src/core/local-time.ts';
+import { fail } from '../src/core/error-codes.ts';
 import type { AthleteProfile } from '../src/core/types.ts';
 import type { Me, RosterMember } from '../src/core/views.use-case.ts';
 import { isAppError } from '../src/errors.ts';
@@ -54,7 +55,7 @@ export async function resolveTeam(ctx: CommandContext, deps: CommandDeps, option
   if (options.teamId) {
     const t = mine.find((x) => x.teamId === options.teamId);
     if (t) return { teamId: t.teamId, teamName: t.teamName };
-    throw commandError('AUTH.NOT_COACH', 'You don’t coach that team.');
+    throw fail('AUTH.NOT_COACH', 'You don’t coach that team.'); // the core's code: a coach, but not of this team
   }
   const { workspaceId, channelId, platform } = ctx.input;
   if (workspaceId && channelId) {
@@ -63,11 +64,11 @@ export async function resolveTeam(ctx: CommandContext, deps: CommandDeps, option
       const t = mine.find((x) => x.teamId === bound.id);
       if (t) return { teamId: t.teamId, teamName: t.teamName };
     } catch (err) {
-      if (!(isAppError(err) && err.code === 'TEAM.NOT_FOUND')) throw err;
+      if (!isAppError(err, 'TEAM.NOT_FOUND')) throw err;
     }
   }
   if (mine.length === 1) return { teamId: mine[0]!.teamId, teamName: mine[0]!.teamName };
-  if (mine.length === 0) throw commandError('AUTH.NOT_COACH', 'You don’t coach a team yet. Create one in your team’s channel with /team create name:<team name>.');
+  if (mine.length === 0) throw commandError('AUTH.COACHES_ONLY', 'You don’t coach a team yet. Create one in your team’s channel with /team create name:<team name>.');
   throw commandError('TEAM.AMBIGUOUS', `You coach ${mine.length} teams (${mine.map((t) => t.teamName).join(', ')}). Run this in the team’s channel.`);
 }
 
@@ -84,7 +85,7 @@ export async function resolveAthlete(ctx: CommandContext, deps: CommandDeps, ref
   try {
     personId = (await deps.core.resolveActor(ctx.input.platform, ref)).personId;
   } catch (err) {
-    if (!(isAppError(err) && err.code === 'AUTH.UNKNOWN_USER')) throw err;
+    if (!isAppError(err, 'AUTH.UNKNOWN_USER')) throw err;
   }
   const byId = athletes.find((a) => a.personId === (personId ?? ref));
   if (byId) return byId;

@@ -3,8 +3,8 @@ import { fail } from '../src/core/error-codes.ts';
 import { presentTeamBoard } from '../src/core/presenters/index.ts';
 import { isAppError } from '../src/errors.ts';
 import { dateOption, hiddenTeamOption } from './shared-options.ts';
-import { done, resolveTeam, str } from './support.ts';
-import type { CommandDefinition, CommandDeps } from './types.ts';
+import { done, resolveTeam } from './support.ts';
+import { defineCommand, type CommandDeps } from './types.ts';
 
 /** The team bound to a channel, or null. */
 async function channelTeam(deps: CommandDeps, platform: Platform, workspaceId: string, channelId: string): Promise<{ id: string } | null> {
@@ -16,7 +16,7 @@ async function channelTeam(deps: CommandDeps, platform: Platform, workspaceId: s
   }
 }
 
-export const teamCommand: CommandDefinition = {
+export const teamCommand = defineCommand({
   name: 'team',
   description: 'Your team: the readiness board, or create a team in this channel',
   audience: 'coach',
@@ -42,7 +42,7 @@ export const teamCommand: CommandDefinition = {
       // Coaches need no athlete profile: creating a team registers the person when they are new.
       const actor = ctx.actor ?? (await deps.core.registerPerson({ platform, platformUserId, displayName: displayName ?? platformUserId }, deps.defaultTimezone)).actor;
       const team = await deps.core.createTeam(actor, {
-        name: str(ctx, 'name')!,
+        name: ctx.values.name,
         ...(workspaceId && channelId ? { binding: { platform, workspaceId, channelId } } : {}),
       });
       return done(
@@ -50,10 +50,10 @@ export const teamCommand: CommandDefinition = {
         `${workspaceId && channelId ? 'It lives in this channel. ' : ''}You are its admin and coach. Athletes join with /join${workspaceId && channelId ? ' here' : ''}; /team shows their readiness each morning.`,
       );
     }
-    const hidden = str(ctx, 'team');
+    const hidden = ctx.values.team;
     const { teamId } = await resolveTeam(ctx, deps, hidden ? { teamId: hidden } : {});
-    const board = await deps.core.teamBoard(ctx.actor!, teamId, str(ctx, 'date'));
+    const board = await deps.core.teamBoard(ctx.actor!, teamId, ctx.values.date);
     return { message: presentTeamBoard(board, { detail: 'full', ...(deps.charts ? { charts: deps.charts } : {}) }) };
   },
-};
+});
 

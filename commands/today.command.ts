@@ -1,9 +1,9 @@
 import { presentMorning } from '../src/core/presenters/index.ts';
 import { dateOption } from './shared-options.ts';
-import { athleteOf, me, note, str } from './support.ts';
-import type { CommandDefinition } from './types.ts';
+import { athleteOf, me, note } from './support.ts';
+import { defineCommand } from './types.ts';
 
-export const todayCommand: CommandDefinition = {
+export const todayCommand = defineCommand({
   name: 'today',
   description: 'Today’s session, explained',
   audience: 'athlete',
@@ -13,7 +13,7 @@ export const todayCommand: CommandDefinition = {
   async handler(ctx, deps) {
     const { actor } = me(ctx);
     const athlete = athleteOf(ctx);
-    const date = str(ctx, 'date') ?? ctx.today;
+    const date = ctx.values.date ?? ctx.today;
     let view = await deps.core.sessionFor(actor, athlete.id, date);
     if (view.status === 'none') {
       if (date < ctx.today) return note(`No session for ${date}`, 'There was no session prescribed for that day.');
@@ -26,4 +26,4 @@ export const todayCommand: CommandDefinition = {
     const history = deps.charts ? await deps.core.athleteHistory(actor, athlete.id, { days: 42, endDate: date }) : null;
     return { message: presentMorning({ prescription: view.prescription, athlete, history, ...(deps.charts ? { charts: deps.charts } : {}) }) };
   },
-};
+});

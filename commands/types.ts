@@ -18,8 +18,8 @@ export type Audience = 'anyone' | 'registered' | 'athlete' | 'coach' | 'admin';
 
 export type OptionType = 'string' | 'integer' | 'number' | 'boolean' | 'user' | 'date' | 'time' | 'choice';
 
-export interface OptionChoice {
-  value: string;
+export interface OptionChoice<V extends string = string> {
+  value: V;
   label: string;
 }
 
@@ -60,7 +60,7 @@ export interface CommandContext {
   input: CommandInput;
   /** The resolved sub-command (the default one when none was given). */
   subcommand?: string;
-  values: Readonly<Record<string, OptionValue>>;
+  values: Readonly<Record<string, OptionValue | undefined>>;
   /** Null only for 'anyone' commands run by an unregistered account. */
   actor: Actor | null;
   me: Me | null;
@@ -93,6 +93,86 @@ export interface CommandDeps {
   /** For people without a profile yet (config DEFAULT_TIMEZONE). */
   defaultTimezone: string;
 }
+
+/**
+ * Typed option values. A command defined with `defineCommand` gets `ctx.values` typed from its own option
+ * specs: integer / number → number, boolean → boolean, choice → the union of its choice values, anything
+ * else (string, user, date, time) → string; `null` where a date is clearable; a required option is never
+ * undefined (the dispatcher refuses the command without it), an optional one may be. validateOptions
+ * (options.ts) is what makes these types true at run time.
+ */
+export type OptionValueOf<O> = O extends { type: 'integer' | 'number' }
+  ? number
+  : O extends { type: 'boolean' }
+    ? boolean
+    : O extends { type: 'choice'; choices: readonly OptionChoice<infer V>[] }
+      ? V
+      : string;
+
+type Present<O> = OptionValueOf<O> | (O extends { clearable: true } ? null : never);
+
+export type OptionValues<Os extends readonly OptionSpec[]> = {
+  readonly [O in Os[number] as O['name']]: O extends { required: true } ? Present<O> : Present<O> | undefined;
+};
+
+/** The context of a command whose options are `Os`: values typed as OptionValues<Os>. */
+export type TypedCommandContext<Os extends readonly OptionSpec[]> = Omit<CommandContext, 'values'> & { values: OptionValues<Os> };
+
+/** A command definition whose handler reads typed values (see OptionValues). */
+export type TypedCommandDefinition<Os extends readonly OptionSpec[]> = Omit<CommandDefinition, 'options' | 'subcommands' | 'handler'> & {
+  options: Os;
+  handler(ctx: TypedCommandContext<Os>, deps: CommandDeps): Promise<CommandReply>;
+};
+
+type SubOptions<S> = S extends { options: infer Os extends readonly OptionSpec[] } ? Os : readonly [];
+
+/**
+ * The context of a grouped command: one member per sub-command, told apart by `ctx.subcommand`, each with
+ * that sub-command's values — `if (ctx.subcommand === 'add') ctx.values.kind` is typed.
+ */
+export type SubcommandContext<Ss extends readonly SubcommandSpec[]> =
+  Ss[number] extends infer S
+    ? S extends { name: infer N extends string }
+      ? Omit<CommandContext, 'values' | 'subcommand'> & { subcommand: N; values: OptionValues<SubOptions<S>> }
+      : never
+    : never;
+
+/** A grouped command's definition whose handler reads typed values per sub-command. */
+export type TypedGroupDefinition<Ss extends readonly SubcommandSpec[]> = Omit<CommandDefinition, 'options' | 'subcommands' | 'handler'> & {
+  subcommands: Ss;
+  handler(ctx: SubcommandContext<Ss>, deps: CommandDeps): Promise<CommandReply>;
+};
+
+/**
+ * Define a command with typed option values: `defineCommand({ …, options: [...], handler(ctx) { ctx.values.rpe } })`.
+ * The option list is inferred as written (names, types, required, choices), so write specs inline or take
+ * them from shared-options.ts, whose factories keep their literal types.
+ */
+export function defineCommand<const Os extends readonly OptionSpec[]>(def: TypedCommandDefinition<Os>): TypedCommand<Os>;
+export function defineCommand<const Ss extends readonly SubcommandSpec[]>(def: TypedGroupDefinition<Ss>): TypedGroup<Ss>;
+export function defineCommand(def: unknown): CommandDefinition {
+  return def as CommandDefinition;
+}
+
+/** Type-only key carrying a grouped command's sub-command specs. */
+declare const SUBCOMMAND_SPECS: unique symbol;
+
+/** What defineCommand returns for a grouped command. */
+export type TypedGroup<Ss extends readonly SubcommandSpec[]> = CommandDefinition & { readonly [SUBCOMMAND_SPECS]?: Ss };
+
+/** The typed values of one sub-command of a grouped command. */
+export type SubValuesOf<C, N extends string> = C extends { readonly [SUBCOMMAND_SPECS]?: infer Ss extends readonly SubcommandSpec[] }
+  ? Extract<SubcommandContext<Ss>, { subcommand: N }>['values']
+  : never;
+
+/** Type-only key carrying a command's option specs (nothing at run time). */
+declare const OPTION_SPECS: unique symbol;
+
+/** What defineCommand returns: a CommandDefinition (for the registry) that remembers its option types. */
+export type TypedCommand<Os extends readonly OptionSpec[]> = CommandDefinition & { readonly [OPTION_SPECS]?: Os };
+
+/** The typed values a command's handler reads (type tests: tests/commands/typed-options.test.ts). */
+export type ValuesOf<C> = C extends { readonly [OPTION_SPECS]?: infer Os extends readonly OptionSpec[] } ? OptionValues<Os> : never;
 
 export interface CommandDefinition {
   name: string;

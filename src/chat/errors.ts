@@ -26,6 +26,25 @@ const USER_MESSAGES: Record<DeliveryErrorCode, string> = {
   'CHAT.NETWORK': 'The chat platform could not be reached; the message will be retried.',
 };
 
+/** The chat adapters' other codes: what they refuse to render or route (the message says it to the person). */
+export const CHAT_ERROR_CODES = {
+  'CHAT.CUSTOM_ID_INVALID': 'A button id empty, longer than the platform allows, or used twice in one message.',
+  'CHAT.TOO_MANY_BUTTONS': 'More buttons than a Discord message holds (5 rows × 5).',
+  'CHAT.NONCE_INVALID': 'A Discord nonce that is not 1–25 characters.',
+  'CHAT.FORM_TOO_LARGE': 'A form with no inputs or more than the platform shows in a modal.',
+  'CHAT.FORM_INVALID': 'A choice input without choices (or with more than a select holds).',
+  'CHAT.FORM_ID_TOO_LONG': 'A form whose command and context do not fit the platform’s modal id.',
+  'CHAT.NOT_A_FORM': 'A submitted modal whose id is not one of our forms.',
+  'CHAT.NO_SENDER': 'A delivery to a platform with no sender configured.',
+} as const;
+
+/** Every code of the chat layer: delivery outcomes and the adapters' refusals. */
+export type ChatErrorCode = DeliveryErrorCode | keyof typeof CHAT_ERROR_CODES;
+
+declare module '../errors.ts' {
+  interface AppErrorCodes extends Record<ChatErrorCode, true> {}
+}
+
 export class DeliveryError extends AppError {
   readonly permanent: boolean;
   /** The request may have been processed (timeout, connection reset, 5xx). */

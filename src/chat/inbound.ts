@@ -20,8 +20,12 @@ export type InboundResult = CommandReply & { failure?: InboundFailure };
 
 export interface InboundDispatcher {
   dispatch(input: CommandInput): Promise<InboundResult>;
-  /** slow → defer first; ephemeral → only the requester sees replies. */
-  describe(input: Pick<CommandInput, 'command' | 'subcommand'>): { known: boolean; slow: boolean; ephemeral: boolean };
+  /**
+   * slow → defer first; ephemeral → only the requester sees replies; form → this input (given its options and
+   * source) is answered with the command's form, so a platform whose modal must open within seconds of the
+   * event (Slack's trigger id: 3 s) can open it before the command has run.
+   */
+  describe(input: Pick<CommandInput, 'command' | 'subcommand'> & Partial<Pick<CommandInput, 'options' | 'source'>>): { known: boolean; slow: boolean; ephemeral: boolean; form?: boolean };
   /** A typed line ("/feedback rpe:7") → command, sub-command, options. Throws an AppError when unreadable. */
   parseLine(line: string): Pick<CommandInput, 'command' | 'subcommand' | 'options'>;
 }

@@ -130,3 +130,29 @@ export function wrapLine(line: string, width: number): string[] {
 export function wrapText(text: string, width: number): string[] {
   return text.split('\n').flatMap((l) => wrapLine(l, width));
 }
+
+/**
+ * Split a list into chunks of at most `max` characters without splitting an entry: an entry is a line and
+ * the indented lines under it (a team-board athlete is "🟢 *Name* — session" plus "   reasons"). The chunks
+ * joined with "\n" give the text back; only an entry longer than `max` on its own is shortened (with "…"),
+ * so a list is never cut: it becomes more chunks.
+ */
+export function chunkEntries(text: string, max: number): string[] {
+  const entries: string[] = [];
+  for (const line of text.split('\n')) {
+    if (entries.length > 0 && /^\s/.test(line) && line.trim() !== '') entries[entries.length - 1] += `\n${line}`;
+    else entries.push(line);
+  }
+  const chunks: string[] = [];
+  let current: string | undefined;
+  for (const raw of entries) {
+    const entry = truncate(raw, max);
+    if (current !== undefined && current.length + 1 + entry.length <= max) current += `\n${entry}`;
+    else {
+      if (current !== undefined) chunks.push(current);
+      current = entry;
+    }
+  }
+  if (current !== undefined) chunks.push(current);
+  return chunks;
+}

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   'ATHLETE.ALREADY_REGISTERED': 'The person already has an athlete profile.',
   'ATHLETE.PAUSED': 'The athlete is paused; no sessions are prescribed.',
   'PERSON.NOT_FOUND': 'No person with that id.',
+  'CHAT.ACTION_INVALID': 'A button id that cannot be encoded (too long) or decoded (not ours, or from an older version).',
   'SETTINGS.DISPLAY_NAME_INVALID': 'Display name empty or longer than 80 characters.',
   'SETTINGS.TIMEZONE_INVALID': 'Not an IANA time zone.',
   'SETTINGS.MORNING_TIME_INVALID': 'Morning time not HH:MM (24 h).',
@@ -79,6 +80,10 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+declare module '../errors.ts' {
+  interface AppErrorCodes extends Record<ErrorCode, true> {}
+}
 
 /** An AppError with a registered code. */
 export function fail(code: ErrorCode, userMessage: string, details?: Record<string, unknown>): AppError {

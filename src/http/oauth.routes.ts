@@ -25,7 +25,6 @@ export interface OAuthRoutesDeps {
 
 export const oauthCallbackPath = (provider: ProviderId) => `/oauth/${provider}/callback`;
 
-const CLIENT_ERRORS = new Set(['CONNECT.LINK_INVALID', 'CONNECT.AUTHORIZATION_FAILED', 'CONNECT.PROVIDER_UNAVAILABLE', 'ATHLETE.NOT_FOUND']);
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -67,7 +66,7 @@ export function oauthRoutes(deps: OAuthRoutesDeps): Route[] {
         log.info({ provider, athleteId: done.athleteId, outcome: 'connected' }, 'provider connected');
         return htmlPage(200, `Connected ${name}`, `Connected ${name} — you can close this tab. Your data will show up in the chat after the first sync.`);
       } catch (err) {
-        if (isAppError(err) && CLIENT_ERRORS.has(err.code)) {
+        if (isAppError(err, 'CONNECT.LINK_INVALID', 'CONNECT.AUTHORIZATION_FAILED', 'CONNECT.PROVIDER_UNAVAILABLE', 'ATHLETE.NOT_FOUND')) {
           const reason = typeof err.details?.reason === 'string' ? err.details.reason : undefined;
           log.warn({ provider, outcome: 'refused', code: err.code, ...(reason ? { reason } : {}) }, 'OAuth callback refused');
           return htmlPage(400, `Could not connect ${name}`, err.userMessage);

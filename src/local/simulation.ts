@@ -119,7 +119,7 @@ export class Simulation {
     try {
       teamId = (await core.findTeamByChannel('console', CONSOLE_WORKSPACE, CONSOLE_TEAM_CHANNEL)).id;
     } catch (err) {
-      if (!isAppError(err) || err.code !== 'TEAM.NOT_FOUND') throw err;
+      if (!isAppError(err, 'TEAM.NOT_FOUND')) throw err;
       teamId = (await core.createTeam(coach, { name: options.teamName, binding: { platform: 'console', workspaceId: CONSOLE_WORKSPACE, channelId: CONSOLE_TEAM_CHANNEL } })).id;
     }
     this.teamId = teamId;
@@ -138,7 +138,7 @@ export class Simulation {
       try {
         actor = await core.resolveActor('console', userId);
       } catch (err) {
-        if (!isAppError(err) || err.code !== 'AUTH.UNKNOWN_USER') throw err;
+        if (!isAppError(err, 'AUTH.UNKNOWN_USER')) throw err;
         const mornings = options.mornings ?? MORNINGS;
         actor = (
           await core.registerAthlete({

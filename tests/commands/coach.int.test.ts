@@ -27,7 +27,7 @@ describe('/override', () => {
     const s = await squad(['alex', 'bea']);
     const before = { rx: await count(h, 'Prescription'), audit: await count(h, 'AuditLog') };
     const r = await h.say(s.user('alex'), `/override athlete:<@${s.user('bea')}> session:REST reason:"I say so"`, s.chan);
-    expect(r.failure?.code).toBe('AUTH.NOT_COACH');
+    expect(r.failure?.code).toBe('AUTH.COACHES_ONLY');
     expect(r.message).toMatchObject({ title: 'Not allowed', tone: 'red', ephemeral: true });
     expect(r.message!.summary).toBe('Only a team’s coaches can use /override. You’re registered as an athlete. Ask your coach, or create your own team with /team create.');
     expect(await count(h, 'Prescription')).toBe(before.rx);
@@ -144,7 +144,7 @@ describe('/constraint', () => {
   it('when an athlete tries /constraint then it is refused', async () => {
     const s = await squad();
     const r = await h.say(s.user('alex'), `/constraint add <@${s.user('alex')}> rest_only`, s.chan);
-    expect(r.failure?.code).toBe('AUTH.NOT_COACH');
+    expect(r.failure?.code).toBe('AUTH.COACHES_ONLY');
     expect(await h.deps.constraints.listForAthlete(s.ids.alex!)).toHaveLength(0);
   });
 });

@@ -112,6 +112,17 @@ describe('command dispatcher', () => {
     expect(d.describe({ command: 'echo' })).toEqual({ known: true, slow: false, ephemeral: true });
     expect(d.describe({ command: 'nope' })).toEqual({ known: false, slow: false, ephemeral: true });
   });
+
+  it('when adapters ask about an input then form says whether it is answered with the command’s form (a button, or typed bare), as dispatch then does', async () => {
+    const withForm: CommandDefinition = { ...echo, name: 'fill', form: () => ({ command: 'fill', title: 'Fill', inputs: [{ name: 'n', label: 'N', kind: 'number' }] }) };
+    const { d } = setup([echo, withForm]);
+    expect(d.describe({ command: 'fill', options: {}, source: 'slash' }).form).toBe(true);
+    expect(d.describe({ command: 'fill', options: { n: '2' }, source: 'button' }).form).toBe(true);
+    expect(d.describe({ command: 'fill', options: { n: '2' }, source: 'slash' }).form).toBeUndefined();
+    expect(d.describe({ command: 'fill', options: {}, source: 'form' }).form).toBeUndefined();
+    expect(d.describe({ command: 'echo', options: {}, source: 'slash' }).form).toBeUndefined();
+    expect((await d.dispatch({ platform: 'slack', platformUserId: 'u', command: 'fill', options: {}, source: 'slash' })).form?.title).toBe('Fill');
+  });
 });
 
 describe('typed command lines', () => {

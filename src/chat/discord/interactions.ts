@@ -46,17 +46,21 @@ export interface DiscordInteractionsOptions {
 
 type Replyable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
-/** Message → discord.js reply options (embed, buttons, chart file, no pings). */
-export function discordReply(message: ChatMessage): InteractionReplyOptions & InteractionEditReplyOptions {
-  const { body, files } = renderDiscordMessage(message);
-  const described = new Map((body.attachments ?? []).map((a) => [a.filename, a.description]));
-  const out: InteractionReplyOptions & InteractionEditReplyOptions = {
-    embeds: body.embeds ?? [],
-    components: body.components ?? [],
-    allowedMentions: { parse: [] },
-  };
-  if (files.length > 0) out.files = files.map((f) => ({ attachment: f.data, name: f.name, ...(described.get(f.name) ? { description: described.get(f.name)! } : {}) }));
-  return out;
+/**
+ * Message → discord.js reply options (embed, buttons, chart file, no pings): one per Discord message — a
+ * long message (a big team board) is the reply and then follow-ups.
+ */
+export function discordReply(message: ChatMessage): (InteractionReplyOptions & InteractionEditReplyOptions)[] {
+  return renderDiscordMessage(message).map(({ body, files }) => {
+    const described = new Map((body.attachments ?? []).map((a) => [a.filename, a.description]));
+    const out: InteractionReplyOptions & InteractionEditReplyOptions = {
+      embeds: body.embeds ?? [],
+      components: body.components ?? [],
+      allowedMentions: { parse: [] },
+    };
+    if (files.length > 0) out.files = files.map((f) => ({ attachment: f.data, name: f.name, ...(described.get(f.name) ? { description: described.get(f.name)! } : {}) }));
+    return out;
+  });
 }
 
 /** Slash command options (with an optional sub-command level) → strings. */
@@ -126,7 +130,7 @@ export class DiscordInteractions {
         parsed = this.parse(i);
       } catch (err) {
         if (!isAppError(err)) throw err;
-        await i.reply({ ...discordReply(inboundError(err.userMessage)), flags: MessageFlags.Ephemeral });
+        await this.replyAll(i, inboundError(err.userMessage), true);
         return;
       }
       const user = i.user;
@@ -145,7 +149,7 @@ export class DiscordInteractions {
       const first = traits.slow ? ({ done: false } as const) : await within(withRetry, this.deferAfterMs);
       if (first.done) return await this.answer(i, first.value);
       await i.deferReply(flags ? { flags } : {});
-      await this.answerDeferred(i, await withRetry);
+      await this.answerDeferred(i, await withRetry, traits.ephemeral);
     } catch (err) {
       this.log.error({ err, interactionId: interaction.id, type: interaction.type }, 'could not answer a Discord interaction');
     }
@@ -170,11 +174,22 @@ export class DiscordInteractions {
       return;
     }
     const message = r.message ?? (r.form ? formFallback(r.form) : inboundError('Nothing to show.'));
-    await i.reply({ ...discordReply(message), ...(message.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    await this.replyAll(i, message, message.ephemeral ?? false);
   }
 
-  private async answerDeferred(i: Replyable, r: InboundResult): Promise<void> {
+  /** The reply, then the rest of a long message as follow-ups (same visibility). */
+  private async replyAll(i: Replyable, message: ChatMessage, ephemeral: boolean): Promise<void> {
+    const [first, ...rest] = discordReply(message);
+    const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
+    await i.reply({ ...first!, ...flags });
+    for (const part of rest) await i.followUp({ ...part, ...flags });
+  }
+
+  /** Edit the deferred reply in, then follow-ups for the rest (visible like the deferral). */
+  private async answerDeferred(i: Replyable, r: InboundResult, ephemeral: boolean): Promise<void> {
     const message = r.message ?? (r.form ? formFallback(r.form) : inboundError('Nothing to show.'));
-    await i.editReply(discordReply(message));
+    const [first, ...rest] = discordReply(message);
+    await i.editReply(first!);
+    for (const part of rest) await i.followUp({ ...part, ...(ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) });
   }
 }

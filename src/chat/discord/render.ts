@@ -1,11 +1,15 @@
 /**
  * ChatMessage → Discord message payload (REST v10), and ChatForm ⇄ Discord modal.
  *
- * Message: one embed (colour bar by tone, summary as description, section text and fields as embed
+ * Message: an embed (colour bar by tone, summary as description, section text and fields as embed
  * fields, footer, chart as `attachment://<file>` image) plus the buttons as action rows of ≤ 5. Every
- * Discord limit is enforced here with "…" so a long explanation never turns into a 400 from Discord:
- * title 256, description 4096, 25 fields, field name 256 / value 1024, footer 2048, 6000 characters for
- * the embed as a whole, 5 rows × 5 buttons, button label 80, custom_id 100.
+ * Discord limit is enforced here so a long message never turns into a 400 from Discord: title 256,
+ * description 4096, field name 256 / value 1024, footer 2048, 5 rows × 5 buttons, button label 80,
+ * custom_id 100 are shortened with "…"; a list longer than that is never cut: a section's text goes on in
+ * further fields (split between entries), fields beyond 25 in further embeds (10 per message), and what
+ * exceeds a message's 6000 characters (counted over all its embeds) in further messages. So
+ * renderDiscordMessage gives one payload per Discord message; senders post them in order. (The first
+ * version dropped fields from the end to fit one embed: a 40-athlete team board showed 10 athletes.)
  */
 import type {
   APIActionRowComponent,
@@ -19,12 +23,13 @@ import type {
 import type { ChatButton, ChatForm, ChatMessage } from '../../core/chat.ts';
 import { AppError } from '../../errors.ts';
 import { decodeFormId, encodeFormId, toSubmission, type FormSubmission } from '../form-id.ts';
-import { toDiscordMarkdown, truncate } from '../text.ts';
+import { chunkEntries, toDiscordMarkdown, truncate } from '../text.ts';
 
 export const DISCORD_LIMITS = {
   title: 256,
   description: 4096,
   fields: 25,
+  embedsPerMessage: 10,
   fieldName: 256,
   fieldValue: 1024,
   footer: 2048,
@@ -91,27 +96,31 @@ function embedLength(e: APIEmbed): number {
   );
 }
 
+/** Fields are counted by name and value only (what Discord adds up towards the 6000). */
+function fieldLength(f: APIEmbedField): number {
+  return f.name.length + f.value.length;
+}
+
+/**
+ * Sections → fields. A section's text longer than one field (1024) continues in further fields named
+ * "<title> (continued)", split between entries (chunkEntries), so a long list is never cut.
+ */
 function fieldsOf(message: ChatMessage): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
   for (const section of message.sections ?? []) {
     const hasText = section.text !== undefined && section.text.trim() !== '';
+    const title = section.title ? truncate(section.title, DISCORD_LIMITS.fieldName) : BLANK;
     if (hasText)
-      fields.push({
-        name: truncate(section.title ?? BLANK, DISCORD_LIMITS.fieldName),
-        value: truncate(toDiscordMarkdown(section.text!), DISCORD_LIMITS.fieldValue),
-        inline: false,
-      });
-    else if (section.title) fields.push({ name: truncate(section.title, DISCORD_LIMITS.fieldName), value: BLANK, inline: false });
+      chunkEntries(toDiscordMarkdown(section.text!), DISCORD_LIMITS.fieldValue).forEach((value, i) =>
+        fields.push({ name: i === 0 ? title : truncate(`${section.title ?? ''} (continued)`.trim(), DISCORD_LIMITS.fieldName), value: value.trim() === '' ? BLANK : value, inline: false }),
+      );
+    else if (section.title) fields.push({ name: title, value: BLANK, inline: false });
     for (const f of section.fields ?? [])
       fields.push({
         name: truncate(f.label || BLANK, DISCORD_LIMITS.fieldName),
         value: truncate(toDiscordMarkdown(f.value) || BLANK, DISCORD_LIMITS.fieldValue),
         inline: f.inline ?? false,
       });
-  }
-  if (fields.length > DISCORD_LIMITS.fields) {
-    const hidden = fields.length - (DISCORD_LIMITS.fields - 1);
-    fields.splice(DISCORD_LIMITS.fields - 1, fields.length, { name: '…', value: `${hidden} more not shown`, inline: false });
   }
   return fields;
 }
@@ -139,51 +148,79 @@ export function renderDiscordButtons(buttons: readonly ChatButton[]): APIActionR
   return rows;
 }
 
-export function renderDiscordEmbed(message: ChatMessage): APIEmbed {
-  const embed: APIEmbed = {
-    title: truncate(message.title, DISCORD_LIMITS.title),
-    description: truncate(toDiscordMarkdown(message.summary), DISCORD_LIMITS.description),
-    color: TONE_COLORS[message.tone ?? 'neutral'],
-  };
-  const fields = fieldsOf(message);
-  if (fields.length > 0) embed.fields = fields;
-  if (message.image) embed.image = { url: `attachment://${safeFilename(message.image.filename)}` };
-  if (message.footer) embed.footer = { text: truncate(message.footer, DISCORD_LIMITS.footer) };
-  // The 6000-character budget: shorten the description first, then drop fields from the end.
-  let over = embedLength(embed) - DISCORD_LIMITS.embedTotal;
-  if (over > 0 && embed.description) {
-    embed.description = truncate(embed.description, Math.max(1, embed.description.length - over));
-    over = embedLength(embed) - DISCORD_LIMITS.embedTotal;
+/**
+ * The message's embeds, grouped per Discord message. The first embed carries title, summary and chart;
+ * fields follow, 25 to an embed and 10 embeds to a message; whatever does not fit in a message's
+ * 6000 characters (counted over all its embeds) goes on in the next message, whose first embed is titled
+ * "<title> (continued)". The footer closes the last embed. Nothing is dropped.
+ */
+export function renderDiscordEmbeds(message: ChatMessage): APIEmbed[][] {
+  const color = TONE_COLORS[message.tone ?? 'neutral'];
+  const footer = message.footer ? truncate(message.footer, DISCORD_LIMITS.footer) : undefined;
+  const budget = DISCORD_LIMITS.embedTotal - (footer?.length ?? 0);
+  const head: APIEmbed = { title: truncate(message.title, DISCORD_LIMITS.title), description: truncate(toDiscordMarkdown(message.summary), DISCORD_LIMITS.description), color };
+  const over = embedLength(head) - budget;
+  if (over > 0) head.description = truncate(head.description!, Math.max(1, head.description!.length - over));
+  if (message.image) head.image = { url: `attachment://${safeFilename(message.image.filename)}` };
+  const messages: APIEmbed[][] = [[head]];
+  let used = embedLength(head);
+  for (const field of fieldsOf(message)) {
+    let embeds = messages[messages.length - 1]!;
+    let embed = embeds[embeds.length - 1]!;
+    if (used + fieldLength(field) > budget) {
+      const title = truncate(`${message.title} (continued)`, DISCORD_LIMITS.title);
+      embed = { title, color };
+      embeds = [embed];
+      messages.push(embeds);
+      used = title.length;
+    } else if ((embed.fields?.length ?? 0) >= DISCORD_LIMITS.fields) {
+      if (embeds.length >= DISCORD_LIMITS.embedsPerMessage) {
+        const title = truncate(`${message.title} (continued)`, DISCORD_LIMITS.title);
+        embeds = [];
+        messages.push(embeds);
+        embed = { title, color };
+        used = title.length;
+      } else embed = { color };
+      embeds.push(embed);
+    }
+    (embed.fields ??= []).push(field);
+    used += fieldLength(field);
   }
-  while (over > 0 && embed.fields && embed.fields.length > 0) {
-    embed.fields.pop();
-    over = embedLength(embed) - DISCORD_LIMITS.embedTotal;
-  }
-  if (embed.fields?.length === 0) delete embed.fields;
-  return embed;
+  if (footer) messages[messages.length - 1]!.at(-1)!.footer = { text: footer };
+  return messages;
 }
 
-/** The body and files for POST /channels/{id}/messages (or an interaction response's data). */
-export function renderDiscordMessage(message: ChatMessage, options: DiscordRenderOptions = {}): DiscordMessagePayload {
-  const body: RESTPostAPIChannelMessageJSONBody = {};
-  if (options.content) body.content = truncate(options.content, DISCORD_LIMITS.content);
-  body.embeds = [renderDiscordEmbed(message)];
-  if (message.buttons && message.buttons.length > 0) body.components = renderDiscordButtons(message.buttons);
-  const files: DiscordFile[] = [];
-  if (message.image) {
-    const filename = safeFilename(message.image.filename);
-    body.attachments = [{ id: 0, filename, description: truncate(message.image.alt, DISCORD_LIMITS.attachmentDescription) }];
-    files.push({ name: filename, data: message.image.png, contentType: 'image/png' });
-  }
-  body.allowed_mentions = options.mentionUserIds?.length ? { parse: [], users: options.mentionUserIds } : { parse: [] };
-  if (message.ephemeral) body.flags = 64;
-  if (options.nonce !== undefined) {
-    if (options.nonce.length === 0 || options.nonce.length > DISCORD_LIMITS.nonce)
-      throw new AppError('CHAT.NONCE_INVALID', 'Internal: Discord nonce must be 1–25 characters.', { details: { nonce: options.nonce } });
-    body.nonce = options.nonce;
-    body.enforce_nonce = true;
-  }
-  return { body, files };
+/**
+ * The bodies and files for POST /channels/{id}/messages (or an interaction response and its follow-ups):
+ * one per Discord message, in order. Content, mentions and the chart go with the first, the buttons with
+ * the last. With a nonce, part n > 0 sends the nonce with "~n" in its last characters (each part is
+ * deduplicated on its own).
+ */
+export function renderDiscordMessage(message: ChatMessage, options: DiscordRenderOptions = {}): DiscordMessagePayload[] {
+  if (options.nonce !== undefined && (options.nonce.length === 0 || options.nonce.length > DISCORD_LIMITS.nonce))
+    throw new AppError('CHAT.NONCE_INVALID', 'Internal: Discord nonce must be 1–25 characters.', { details: { nonce: options.nonce } });
+  const parts = renderDiscordEmbeds(message);
+  const components = message.buttons && message.buttons.length > 0 ? renderDiscordButtons(message.buttons) : undefined;
+  return parts.map((embeds, n) => {
+    const body: RESTPostAPIChannelMessageJSONBody = {};
+    if (n === 0 && options.content) body.content = truncate(options.content, DISCORD_LIMITS.content);
+    body.embeds = embeds;
+    if (components && n === parts.length - 1) body.components = components;
+    const files: DiscordFile[] = [];
+    if (n === 0 && message.image) {
+      const filename = safeFilename(message.image.filename);
+      body.attachments = [{ id: 0, filename, description: truncate(message.image.alt, DISCORD_LIMITS.attachmentDescription) }];
+      files.push({ name: filename, data: message.image.png, contentType: 'image/png' });
+    }
+    body.allowed_mentions = n === 0 && options.mentionUserIds?.length ? { parse: [], users: options.mentionUserIds } : { parse: [] };
+    // No EPHEMERAL flag (64) here: Discord accepts it only on interaction responses, where
+    // interactions.ts sets it; a channel post or DM carrying it is refused (400 / 50035).
+    if (options.nonce !== undefined) {
+      body.nonce = n === 0 ? options.nonce : `${options.nonce.slice(0, DISCORD_LIMITS.nonce - `~${n}`.length)}~${n}`;
+      body.enforce_nonce = true;
+    }
+    return { body, files };
+  });
 }
 
 /** ChatForm → the data of a modal interaction response (type 9). ≤ 5 inputs, ids ≤ 100 characters. */
@@ -217,6 +254,10 @@ export function renderDiscordModal(form: ChatForm): APIModalInteractionResponseC
         },
       };
     }
+    // The prefill must fit the input's own max_length (Discord refuses the modal otherwise): text is cut
+    // with "…", a number that long is no number and is left out.
+    const maxLength = input.kind === 'number' ? 20 : input.kind === 'paragraph' ? DISCORD_LIMITS.textInputValue : 200;
+    const initial = input.initial === undefined || input.initial === '' || (input.kind === 'number' && input.initial.length > maxLength) ? undefined : truncate(input.initial, maxLength);
     return {
       type: 18,
       label,
@@ -225,9 +266,9 @@ export function renderDiscordModal(form: ChatForm): APIModalInteractionResponseC
         custom_id: checkCustomId(input.name),
         style: input.kind === 'paragraph' ? 2 : 1,
         required,
-        max_length: input.kind === 'number' ? 20 : input.kind === 'paragraph' ? DISCORD_LIMITS.textInputValue : 200,
+        max_length: maxLength,
         ...(input.placeholder ? { placeholder: truncate(input.placeholder, DISCORD_LIMITS.placeholder) } : {}),
-        ...(input.initial !== undefined && input.initial !== '' ? { value: truncate(input.initial, DISCORD_LIMITS.textInputValue) } : {}),
+        ...(initial !== undefined ? { value: initial } : {}),
       },
     };
   });

@@ -9,12 +9,15 @@
  * - 5xx and timeouts: REST retries `retries` times, then we report a transient, ambiguous error.
  * - Idempotency: every post carries nonce = hash(delivery key) with enforce_nonce, so Discord answers a
  *   repeat within its window ("the past few minutes") with the earlier message instead of a second one.
+ *   A message too long for one Discord message (a big team board) goes as several, each with its own
+ *   nonce (render.ts).
  * - DMs refused (50007 "Cannot send messages to this user"): we post in the team channel instead,
  *   mentioning the athlete (only they are pinged). By default the mention carries the title only —
  *   the full morning message stays private; `dmFallback: 'full'` posts everything.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RateLimitData } from 'discord.js';
 import type { ChatMessage } from '../../core/chat.ts';
+import { isAppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { DeliveryError } from '../errors.ts';
 import { discordNonce } from '../idempotency.ts';
@@ -85,22 +88,22 @@ export class DiscordSender implements ChatSender {
 
   async send(target: DeliveryTarget, message: ChatMessage, { idempotencyKey }: SendOptions): Promise<SentMessage> {
     if (target.kind === 'channel') {
-      const sent = await this.post(target.channelId, renderDiscordMessage(message, { nonce: discordNonce(idempotencyKey) }));
+      const sent = await this.postAll(target.channelId, renderDiscordMessage(message, { nonce: discordNonce(idempotencyKey) }));
       return { ...sent, via: 'channel' };
     }
     const dm = await this.openDm(target.userId);
     try {
-      const sent = await this.post(dm, renderDiscordMessage(message, { nonce: discordNonce(idempotencyKey) }));
+      const sent = await this.postAll(dm, renderDiscordMessage(message, { nonce: discordNonce(idempotencyKey) }));
       return { ...sent, via: 'dm' };
     } catch (err) {
-      if (!(err instanceof DeliveryError && err.code === 'CHAT.DM_CLOSED') || !this.options.teamChannelId) throw err;
+      if (!(err instanceof DeliveryError && isAppError(err, 'CHAT.DM_CLOSED')) || !this.options.teamChannelId) throw err;
       this.log.warn({ userId: target.userId }, 'DMs closed; posting a mention in the team channel');
-      const payload = renderDiscordMessage(this.fallbackMessage(message), {
+      const payloads = renderDiscordMessage(this.fallbackMessage(message), {
         content: `<@${target.userId}> I couldn’t send you a direct message — your privacy settings block DMs from this server’s apps. Allow “Direct Messages” for this server to get your sessions privately.`,
         mentionUserIds: [target.userId],
         nonce: discordNonce(`${idempotencyKey}:fallback`),
       });
-      const sent = await this.post(this.options.teamChannelId, payload);
+      const sent = await this.postAll(this.options.teamChannelId, payloads);
       return { ...sent, via: 'fallback' };
     }
   }
@@ -115,6 +118,20 @@ export class DiscordSender implements ChatSender {
     const slim: ChatMessage = { title: message.title, summary: 'Your session for today is ready. Run /today here to see it.' };
     if (message.tone) slim.tone = message.tone;
     return slim;
+  }
+
+  /**
+   * A long message is several Discord messages (a big team board): posted in order, each with its own
+   * nonce, so a retry after a failure in the middle re-sends the rest and Discord answers the parts that
+   * already went out with the earlier messages. The first part stands for the whole.
+   */
+  private async postAll(channelId: string, payloads: readonly DiscordMessagePayload[]): Promise<Omit<SentMessage, 'via'>> {
+    let first: Omit<SentMessage, 'via'> | undefined;
+    for (const payload of payloads) {
+      const sent = await this.post(channelId, payload);
+      first ??= sent;
+    }
+    return first!;
   }
 
   private async post(channelId: string, payload: DiscordMessagePayload): Promise<Omit<SentMessage, 'via'>> {

@@ -4,7 +4,9 @@
  * a timestamp more than 5 minutes off) or SocketModeReceiver (development: no public URL needed).
  *
  *   slash command      ack at once → dispatch → modal (views.open with the trigger id) or reply through
- *                      the response_url (ephemeral for private commands), chat.postEphemeral as fallback
+ *                      the response_url (ephemeral for private commands), chat.postEphemeral as fallback;
+ *                      when the input opens a form (dispatcher.describe().form), a "Loading…" modal opens
+ *                      first, within the trigger's 3 seconds, and views.update puts the form in
  *   button (block action, action_id = our button id)
  *                      ack → dispatch from a button → modal, or reply through the response_url (App Home
  *                      buttons have none: the reply goes to the user's DM)
@@ -14,7 +16,9 @@
  *   App Home opened    views.publish with the athlete's week (/week), or the welcome for strangers
  *
  * Handlers get their capabilities (ack, respond, client) from Bolt as arguments; every reply is rendered
- * with slack/render.ts. The WebClient points at `apiUrl` (tests: the loopback fake).
+ * with slack/render.ts. A reply with a chart uploads it first; Slack may refuse a file that new in an image
+ * block, so the reply goes through the sender's postWithFreshImage (once more after `fileReadyDelayMs`,
+ * then without the chart) rather than failing down the response_url → ephemeral → DM chain. The WebClient points at `apiUrl` (tests: the loopback fake).
  */
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,8 +28,9 @@ import type { ChatMessage, CommandInput } from '../../core/chat.ts';
 import { isAppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { buttonInput, formFallback, inboundError, within, type InboundDispatcher, type InboundResult } from '../inbound.ts';
-import { parseSlackViewSubmission, renderSlackMessage, renderSlackModal, type SlackViewSubmission } from './render.ts';
-import { slackLogger } from './sender.ts';
+import { parseSlackViewSubmission, renderSlackLoadingModal, renderSlackMessage, renderSlackMessageModal, renderSlackModal, type SlackViewSubmission } from './render.ts';
+import { realSleep, type Sleep } from '../pacing.ts';
+import { imageRejected, postWithFreshImage, slackLogger } from './sender.ts';
 
 export type SlackTransport =
   | {
@@ -47,6 +52,9 @@ export interface SlackAppOptions {
   apiUrl?: string;
   /** How long a modal submission may take before Slack is acknowledged without field errors. Default 2500 ms. */
   ackWithinMs?: number;
+  /** Wait before showing a just-uploaded chart again when Slack has not processed it yet. Default 1500 ms. */
+  fileReadyDelayMs?: number;
+  sleep?: Sleep;
 }
 
 
@@ -133,6 +141,7 @@ export class SlackApp {
           }
           const input: CommandInput = { ...who, ...parsed, source: 'slash' };
           const traits = dispatcher.describe(input);
+          if (traits.form) return this.openFormFirst(client, command.trigger_id, input, { respond, ephemeral: traits.ephemeral, user: command.user_id, channel: command.channel_id });
           const result = await dispatcher.dispatch(input);
           if (result.form) {
             await client.views.open({ trigger_id: command.trigger_id, view: renderSlackModal(result.form) });
@@ -159,12 +168,14 @@ export class SlackApp {
             return;
           }
           const input: CommandInput = { ...who, ...parsed };
+          const where = { ...(b.response_url ? { respond } : {}), ephemeral: dispatcher.describe(input).ephemeral, user: b.user.id, ...(b.channel ? { channel: b.channel.id } : {}) };
+          if (b.trigger_id && dispatcher.describe(input).form) return this.openFormFirst(client, b.trigger_id, input, where);
           const result = await dispatcher.dispatch(input);
           if (result.form && b.trigger_id) {
             await client.views.open({ trigger_id: b.trigger_id, view: renderSlackModal(result.form) });
             return;
           }
-          await this.reply(client, result, { ...(b.response_url ? { respond } : {}), ephemeral: dispatcher.describe(input).ephemeral, user: b.user.id, ...(b.channel ? { channel: b.channel.id } : {}) });
+          await this.reply(client, result, where);
         })(),
       ),
     );
@@ -213,6 +224,26 @@ export class SlackApp {
     );
   }
 
+  /**
+   * The input opens a form: the trigger id is good for 3 seconds from the event, and looking the person up
+   * can take longer, so a "Loading…" modal opens at once (in parallel with the command) and views.update
+   * puts the form in when the command answers — or the reply, when it answered with a message instead
+   * (e.g. not allowed). If the modal could not open, the reply goes the usual way (a form as a button).
+   */
+  private async openFormFirst(client: WebClient, triggerId: string, input: CommandInput, where: Parameters<SlackApp['reply']>[2]): Promise<void> {
+    const opening = client.views
+      .open({ trigger_id: triggerId, view: renderSlackLoadingModal(input.command) })
+      .then((res) => res.view)
+      .catch((err: unknown) => {
+        this.log.warn({ err, command: input.command }, 'could not open the modal in time');
+        return undefined;
+      });
+    const [result, opened] = await Promise.all([this.options.dispatcher.dispatch(input), opening]);
+    if (!opened?.id) return this.reply(client, result, where);
+    const view = result.form ? renderSlackModal(result.form) : renderSlackMessageModal(result.message ?? inboundError('Nothing to show.'));
+    await client.views.update({ view_id: opened.id, ...(opened.hash ? { hash: opened.hash } : {}), view });
+  }
+
   /** A reply message: through the response_url when there is one, else ephemeral in the channel, else the user's DM. */
   private async reply(
     client: WebClient,
@@ -222,25 +253,32 @@ export class SlackApp {
     const message = result.message ?? (result.form ? formFallback(result.form) : undefined);
     if (!message) return;
     const imageFileId = message.image ? await this.upload(client, message.image).catch((err: unknown) => this.log.warn({ err }, 'chart upload failed; replying without it')) : undefined;
-    const { text, blocks } = renderSlackMessage(message, imageFileId ? { imageFileId } : {});
     const ephemeral = message.ephemeral ?? where.ephemeral;
-    if (where.respond) {
-      try {
-        await where.respond({ response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text, blocks });
-        return;
-      } catch (err) {
-        this.log.warn({ err }, 'response_url failed; posting instead');
+    // A chart uploaded a moment ago can be refused in every step below alike: that goes back to
+    // postWithFreshImage (once more, then without the chart) instead of down the chain.
+    const post = async (fileId: string | undefined): Promise<void> => {
+      const { text, blocks } = renderSlackMessage(message, fileId ? { imageFileId: fileId } : {});
+      if (where.respond) {
+        try {
+          await where.respond({ response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text, blocks });
+          return;
+        } catch (err) {
+          if (fileId && imageRejected(err)) throw err;
+          this.log.warn({ err }, 'response_url failed; posting instead');
+        }
       }
-    }
-    if (where.channel && ephemeral) {
-      try {
-        await client.chat.postEphemeral({ channel: where.channel, user: where.user, text, blocks });
-        return;
-      } catch (err) {
-        this.log.warn({ err }, 'chat.postEphemeral failed; sending a DM instead');
+      if (where.channel && ephemeral) {
+        try {
+          await client.chat.postEphemeral({ channel: where.channel, user: where.user, text, blocks });
+          return;
+        } catch (err) {
+          if (fileId && imageRejected(err)) throw err;
+          this.log.warn({ err }, 'chat.postEphemeral failed; sending a DM instead');
+        }
       }
-    }
-    await client.chat.postMessage({ channel: where.channel && !ephemeral ? where.channel : where.user, text, blocks, unfurl_links: false });
+      await client.chat.postMessage({ channel: where.channel && !ephemeral ? where.channel : where.user, text, blocks, unfurl_links: false });
+    };
+    await postWithFreshImage(imageFileId || undefined, post, { delayMs: this.options.fileReadyDelayMs ?? 1_500, sleep: this.options.sleep ?? realSleep, log: this.log });
   }
 
   private async upload(client: WebClient, image: NonNullable<ChatMessage['image']>): Promise<string | undefined> {

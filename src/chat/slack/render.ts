@@ -5,8 +5,11 @@
  * section, one section per ChatSection (text, and its fields in groups of ≤ 10), the chart as an image
  * block pointing at an uploaded file (`slack_file.id`), the buttons in an actions block (action_id and
  * value both carry ChatButton.id), and the footer as a context block. `text` is the notification /
- * fallback text. Limits enforced with "…": header 150, section text 3000, field 2000, 10 fields per
- * section, button text 75, 25 elements per actions block, 50 blocks per message.
+ * fallback text. Limits enforced with "…": header 150, field 2000, button text 75, 25 elements per
+ * actions block. Lists are not cut: a section's text longer than a block's 3000 characters goes on in
+ * further section blocks (split between entries), fields in groups of 10. Past 50 blocks a last context
+ * block says how many sections were left out. (The first version cut each section at 3000: a 40-athlete
+ * team board showed 28.)
  */
 import type {
   ActionsBlock,
@@ -23,7 +26,7 @@ import type {
 import type { ChatButton, ChatForm, ChatMessage } from '../../core/chat.ts';
 import { AppError } from '../../errors.ts';
 import { decodeFormId, encodeFormId, toSubmission, type FormSubmission } from '../form-id.ts';
-import { escapeSlack, toSlackMrkdwn, truncate } from '../text.ts';
+import { chunkEntries, escapeSlack, toSlackMrkdwn, truncate } from '../text.ts';
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -46,6 +49,7 @@ export const SLACK_LIMITS = {
   privateMetadata: 3000,
   optionText: 75,
   options: 100,
+  textInputValue: 3000,
 } as const;
 
 export const TONE_EMOJI = { green: '🟢', amber: '🟠', red: '🔴', neutral: '' } as const;
@@ -88,9 +92,10 @@ export function renderSlackButtons(buttons: readonly ChatButton[]): ActionsBlock
   return blocks;
 }
 
-/** Title and summary as notification / fallback text. */
+/** Title and summary as notification / fallback text, escaped like every other mrkdwn text. */
 export function slackFallbackText(message: ChatMessage): string {
-  return truncate(`${message.title}\n${message.summary}`, SLACK_LIMITS.fallbackText);
+  // `text` is mrkdwn too: a team name or note holding "<!channel>" must not ping anybody.
+  return truncate(escapeSlack(`${message.title}\n${message.summary}`), SLACK_LIMITS.fallbackText);
 }
 
 export function renderSlackMessage(message: ChatMessage, options: SlackRenderOptions = {}): SlackMessagePayload {
@@ -110,15 +115,15 @@ export function renderSlackMessage(message: ChatMessage, options: SlackRenderOpt
     const parts: string[] = [];
     if (section.title) parts.push(`*${escapeSlack(section.title)}*`);
     if (section.text && section.text.trim() !== '') parts.push(toSlackMrkdwn(section.text));
-    const text = parts.length > 0 ? truncate(parts.join('\n'), SLACK_LIMITS.sectionText) : undefined;
+    // A long list goes on in further section blocks, split between entries: never cut. The last piece of
+    // text shares its block with the first 10 fields.
+    const texts = parts.length > 0 ? chunkEntries(parts.join('\n'), SLACK_LIMITS.sectionText) : [];
     const fields = (section.fields ?? []).map((f) => mrkdwnField(f.label, f.value));
-    if (fields.length === 0) {
-      if (text) body.push({ type: 'section', text: { type: 'mrkdwn', text } });
-      continue;
-    }
+    const withFields = fields.length > 0 ? texts.pop() : undefined;
+    for (const text of texts) body.push({ type: 'section', text: { type: 'mrkdwn', text } });
     for (let i = 0; i < fields.length; i += SLACK_LIMITS.fieldsPerSection) {
       const block: SectionBlock = { type: 'section', fields: fields.slice(i, i + SLACK_LIMITS.fieldsPerSection) };
-      if (i === 0 && text) block.text = { type: 'mrkdwn', text };
+      if (i === 0 && withFields) block.text = { type: 'mrkdwn', text: withFields };
       body.push(block);
     }
   }
@@ -175,14 +180,17 @@ export function renderSlackModal(form: ChatForm): ModalView {
       const chosen = options.find((o) => o.value === input.initial);
       element = { type: 'static_select', action_id: input.name, options, ...placeholder, ...(chosen ? { initial_option: chosen } : {}) };
     } else if (input.kind === 'number') {
-      element = { type: 'number_input', action_id: input.name, is_decimal_allowed: true, ...placeholder, ...(initial ? { initial_value: input.initial! } : {}) };
+      // Slack refuses a number_input whose prefill is not a number: leave such a prefill out.
+      const numeric = initial && /^-?\d+(\.\d+)?$/.test(input.initial!.trim());
+      element = { type: 'number_input', action_id: input.name, is_decimal_allowed: true, ...placeholder, ...(numeric ? { initial_value: input.initial!.trim() } : {}) };
     } else {
       element = {
         type: 'plain_text_input',
         action_id: input.name,
         multiline: input.kind === 'paragraph',
         ...placeholder,
-        ...(initial ? { initial_value: input.initial! } : {}),
+        // within the input's limit (3000), or Slack refuses the whole modal
+        ...(initial ? { initial_value: truncate(input.initial!, SLACK_LIMITS.textInputValue) } : {}),
       };
     }
     return { type: 'input', block_id: input.name, optional: !(input.required ?? false), label, element };
@@ -196,6 +204,30 @@ export function renderSlackModal(form: ChatForm): ModalView {
     submit: { type: 'plain_text', text: 'Submit' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
+  };
+}
+
+/**
+ * The modal opened while a command is still running (Slack's trigger id lasts 3 seconds): replaced with
+ * the form, or with the reply, by views.update when the command has answered.
+ */
+export function renderSlackLoadingModal(command: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: truncate(`/${command}`, SLACK_LIMITS.viewTitle), emoji: true },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Loading…' } }],
+  };
+}
+
+/** A reply shown inside a modal (the command answered with a message where a form was expected, e.g. not allowed). */
+export function renderSlackMessageModal(message: ChatMessage): ModalView {
+  const { blocks } = renderSlackMessage({ ...message, image: undefined, buttons: undefined });
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: truncate(message.title, SLACK_LIMITS.viewTitle), emoji: true },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: blocks.slice(0, SLACK_LIMITS.viewBlocks),
   };
 }
 

@@ -12,7 +12,7 @@
  *   files.completeUploadExternal (WebClient.filesUploadV2, no channel), then shown with an image block
  *   `slack_file: { id }`. Slack may need a moment before a new file can be used in a block
  *   (invalid_blocks); we retry that once after `fileReadyDelayMs`, then post without the image rather
- *   than not at all. The upload is cached per delivery key so retries do not upload it again.
+ *   than not at all (postWithFreshImage, also used by the inbound replies in app.ts). The upload is cached per delivery key so retries do not upload it again.
  * - Idempotency: every message carries metadata { event_type: 'twincoach_delivery', event_payload:
  *   { key } }; findDelivered() looks it up with conversations.history(include_all_metadata), every page since
  *   the earlier attempt began (up to historyPages) — needs the
@@ -107,6 +107,38 @@ export function toDeliveryError(err: unknown): DeliveryError {
   return new DeliveryError('CHAT.NETWORK', { permanent: false, ambiguous: true, cause: err, details: { message: String(e?.message ?? err) } });
 }
 
+/** Slack refused a block (a fresh file not processed yet): a WebClient error, or a response_url's HTTP 400 (axios). */
+export function imageRejected(err: unknown): boolean {
+  const e = err as { data?: { error?: string }; response?: { data?: { error?: string } } } | undefined;
+  return e?.data?.error === 'invalid_blocks' || e?.response?.data?.error === 'invalid_blocks';
+}
+
+/**
+ * Post a message showing a chart uploaded a moment ago. Slack may not let a new file into an image block yet
+ * (invalid_blocks): once more after `delayMs`, then without the image rather than not at all. The one copy
+ * of this rule, used by the outbox sender and by the inbound replies (slack/app.ts).
+ */
+export async function postWithFreshImage<T>(
+  fileId: string | undefined,
+  post: (fileId: string | undefined) => Promise<T>,
+  o: { delayMs: number; sleep: Sleep; log: Logger },
+): Promise<T> {
+  try {
+    return await post(fileId);
+  } catch (err) {
+    if (!(fileId && imageRejected(err))) throw err;
+  }
+  o.log.warn({ fileId }, 'image block rejected; retrying once');
+  await o.sleep(o.delayMs);
+  try {
+    return await post(fileId);
+  } catch (again) {
+    if (!imageRejected(again)) throw again;
+  }
+  o.log.warn({ fileId }, 'image block still rejected; posting without the chart');
+  return post(undefined);
+}
+
 interface HistoryMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: { key?: unknown } };
@@ -181,23 +213,11 @@ export class SlackSender implements ChatSender {
         }),
       );
     };
-    let res;
-    try {
-      res = await post(imageFileId);
-    } catch (err) {
-      const slackError = (err as { data?: { error?: string } }).data?.error;
-      if (!(imageFileId && slackError === 'invalid_blocks')) throw toDeliveryError(err);
-      // A file uploaded a moment ago may not be usable in a block yet: once more, then without it.
-      this.log.warn({ channel, fileId: imageFileId }, 'image block rejected; retrying once');
-      await this.sleep(this.options.fileReadyDelayMs ?? 1_500);
-      try {
-        res = await post(imageFileId);
-      } catch (again) {
-        if ((again as { data?: { error?: string } }).data?.error !== 'invalid_blocks') throw toDeliveryError(again);
-        this.log.warn({ channel, fileId: imageFileId }, 'image block still rejected; posting without the chart');
-        res = await this.call(() => post(undefined));
-      }
-    }
+    const res = await postWithFreshImage(imageFileId, post, { delayMs: this.options.fileReadyDelayMs ?? 1_500, sleep: this.sleep, log: this.log.child({ channel }) }).catch(
+      (err: unknown) => {
+        throw toDeliveryError(err);
+      },
+    );
     this.uploaded.delete(idempotencyKey);
     return { platform: 'slack', channelId: res.channel ?? channel, messageId: res.ts!, via: target.kind === 'dm' ? 'dm' : 'channel' };
   }

@@ -22,8 +22,8 @@ afterAll(async () => {
   await fake.stop();
 });
 
-async function feed(payload: { id: string }) {
-  (adapter.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(payload);
+async function feed(payload: { id: string; token: string; type: number }) {
+  (adapter.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(fake.interaction(payload));
   await adapter.idle();
   return fake.interactionCallbacks.filter((c) => c.interactionId === payload.id);
 }

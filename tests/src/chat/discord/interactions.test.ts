@@ -48,7 +48,7 @@ describe('Discord interactions adapter', () => {
   });
 
   const feed = async (payload: unknown) => {
-    (adapter.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(payload);
+    (adapter.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(fake.interaction(payload as { id: string; token: string; type: number }));
     await adapter.idle();
   };
 
@@ -87,7 +87,7 @@ describe('Discord interactions adapter', () => {
   it('when a fast command stalls past the defer threshold then it is deferred while still running, and edited in when done', async () => {
     let release!: () => void;
     stub.gate = new Promise((r) => (release = r));
-    (adapter.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(slash('700000000000000004', 'why'));
+    (adapter.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(fake.interaction(slash('700000000000000004', 'why')));
     await vi.waitFor(() => expect(fake.interactionCallbacks.map((c) => c.type)).toEqual([5]), { timeout: 5_000 });
     expect(fake.requests.some((r) => r.method === 'PATCH')).toBe(false);
     release();

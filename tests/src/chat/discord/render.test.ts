@@ -3,7 +3,7 @@ import type { ChatForm } from '../../../../src/core/chat.ts';
 import {
   BLANK,
   parseDiscordModalSubmit,
-  renderDiscordEmbed,
+  renderDiscordEmbeds,
   renderDiscordMessage,
   renderDiscordModal,
 } from '../../../../src/chat/discord/render.ts';
@@ -12,7 +12,9 @@ import { morningMessage } from '../sample-message.ts';
 describe('Discord message renderer', () => {
   it('when the morning message is rendered then the payload is one embed, an attachment and one row of buttons', () => {
     const m = morningMessage();
-    const { body, files } = renderDiscordMessage(m, { nonce: 'abc123' });
+    const [first, ...more] = renderDiscordMessage(m, { nonce: 'abc123' });
+    expect(more).toEqual([]);
+    const { body, files } = first!;
     expect(body).toEqual({
       embeds: [
         {
@@ -48,14 +50,14 @@ describe('Discord message renderer', () => {
   });
 
   it('when the tone changes then the colour bar follows it', () => {
-    expect(['green', 'amber', 'red', 'neutral', undefined].map((tone) => renderDiscordEmbed(morningMessage({ tone: tone as never })).color)).toEqual([
+    expect(['green', 'amber', 'red', 'neutral', undefined].map((tone) => renderDiscordEmbeds(morningMessage({ tone: tone as never }))[0]![0]!.color)).toEqual([
       0x2ecc71, 0xf1a40f, 0xe74c3c, 0x5865f2, 0x5865f2,
     ]);
   });
 
   it('when there are seven buttons then they fill a row of five and a row of two', () => {
     const buttons = Array.from({ length: 7 }, (_, i) => ({ id: `b${i}`, label: `B${i}` }));
-    const { body } = renderDiscordMessage(morningMessage({ buttons }));
+    const { body } = renderDiscordMessage(morningMessage({ buttons }))[0]!;
     const rows = body.components as { components: { custom_id: string }[] }[];
     expect(rows.map((r) => r.components.map((c) => c.custom_id))).toEqual([['b0', 'b1', 'b2', 'b3', 'b4'], ['b5', 'b6']]);
   });
@@ -67,49 +69,76 @@ describe('Discord message renderer', () => {
   });
 
   it('when texts exceed Discord limits then they are cut with "…" to the exact limit', () => {
-    const embed = renderDiscordEmbed(
+    const parts = renderDiscordEmbeds(
       morningMessage({
         title: 'T'.repeat(300),
         summary: 'S'.repeat(5000),
-        sections: [{ title: 'N'.repeat(300), text: 'V'.repeat(2000) }],
+        sections: [{ title: 'N'.repeat(300), fields: [{ label: 'L', value: 'V'.repeat(2000) }] }],
         footer: 'F'.repeat(3000),
       }),
     );
-    expect(embed.title).toBe(`${'T'.repeat(255)}…`);
-    expect(embed.fields![0]!.name).toBe(`${'N'.repeat(255)}…`);
-    expect(embed.fields![0]!.value).toBe(`${'V'.repeat(1023)}…`);
+    const embeds = parts.flat();
+    const fields = embeds.flatMap((e) => e.fields ?? []);
+    expect(embeds[0]!.title).toBe(`${'T'.repeat(255)}…`);
+    expect(fields[0]!.name).toBe(`${'N'.repeat(255)}…`);
+    expect(fields[1]!.value).toBe(`${'V'.repeat(1023)}…`);
+    expect(embeds.at(-1)!.footer!.text).toBe(`${'F'.repeat(2047)}…`);
+  });
+
+  it('when title, summary and footer alone pass 6000 characters then the summary gives way', () => {
+    const parts = renderDiscordEmbeds(morningMessage({ title: 'T'.repeat(300), summary: 'S'.repeat(5000), sections: [], footer: 'F'.repeat(3000) }));
+    expect(parts).toHaveLength(1);
+    const embed = parts[0]![0]!;
     expect(embed.footer!.text).toBe(`${'F'.repeat(2047)}…`);
-    // 255+1 title, 1024 field, 256 name, 2048 footer → the description gets what is left of 6000.
-    expect(embed.description!.length).toBe(6000 - 256 - 256 - 1024 - 2048);
+    expect(embed.description!.length).toBe(6000 - 256 - 2048);
     expect(embed.description!.endsWith('…')).toBe(true);
   });
 
-  it('when a message has 30 fields then 24 are shown and the 25th says how many are hidden', () => {
-    const fields = Array.from({ length: 30 }, (_, i) => ({ label: `f${i}`, value: `v${i}` }));
-    const embed = renderDiscordEmbed(morningMessage({ sections: [{ fields }] }));
-    expect(embed.fields).toHaveLength(25);
-    expect(embed.fields![23]).toEqual({ name: 'f23', value: 'v23', inline: false });
-    expect(embed.fields![24]).toEqual({ name: '…', value: '6 more not shown', inline: false });
+  it('when a section’s text is longer than a field then it goes on in further fields, split between entries, nothing cut', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `• athlete ${String(i).padStart(2, '0')} — ${'x'.repeat(60)}\n   reasons ${i}`);
+    const [embeds, ...more] = renderDiscordEmbeds(morningMessage({ sections: [{ title: 'Watch', text: lines.join('\n') }], footer: undefined }));
+    expect(more).toEqual([]);
+    const fields = embeds![0]!.fields!;
+    expect(fields.map((f) => f.name)).toEqual(['Watch', 'Watch (continued)', 'Watch (continued)', 'Watch (continued)']);
+    expect(fields.every((f) => f.value.length <= 1024)).toBe(true);
+    expect(fields.map((f) => f.value).join('\n')).toBe(lines.join('\n'));
   });
 
-  it('when fields push the embed past 6000 characters then trailing fields are dropped', () => {
+  it('when a message has 30 fields then an embed holds 25 and a second embed of the same message the other 5', () => {
+    const fields = Array.from({ length: 30 }, (_, i) => ({ label: `f${i}`, value: `v${i}` }));
+    const parts = renderDiscordEmbeds(morningMessage({ sections: [{ fields }] }));
+    expect(parts).toHaveLength(1);
+    expect(parts[0]!.map((e) => e.fields!.length)).toEqual([25, 5]);
+    expect(parts[0]![1]).toMatchObject({ color: 0x2ecc71, footer: { text: 'policy dqn@3 · reply /why for the full explanation' } });
+    expect(parts[0]![1]!.fields![4]).toEqual({ name: 'f29', value: 'v29', inline: false });
+  });
+
+  it('when fields pass 6000 characters then they go on in a second message titled "(continued)", each under 6000 over all its embeds', () => {
     const fields = Array.from({ length: 10 }, (_, i) => ({ label: `f${i}`, value: 'v'.repeat(1000) }));
-    const embed = renderDiscordEmbed(morningMessage({ summary: 's', footer: undefined, sections: [{ fields }] }));
-    const total = embed.title!.length + embed.description!.length + embed.fields!.reduce((s, f) => s + f.name.length + f.value.length, 0);
-    expect(total).toBeLessThanOrEqual(6000);
-    expect(embed.fields!.length).toBe(5);
+    const parts = renderDiscordMessage(morningMessage({ summary: 's', sections: [{ fields }] }), { nonce: 'n'.repeat(25) });
+    expect(parts).toHaveLength(2);
+    const size = (e: { title?: string; description?: string; footer?: { text: string }; fields?: { name: string; value: string }[] }) =>
+      (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0);
+    for (const p of parts) expect(p.body.embeds!.reduce((s, e) => s + size(e), 0)).toBeLessThanOrEqual(6000);
+    expect(parts.flatMap((p) => p.body.embeds!.flatMap((e) => e.fields ?? [])).map((f) => f.name)).toEqual(fields.map((f) => f.label));
+    expect(parts[1]!.body.embeds![0]!.title).toBe('Tuesday 22 Nov — ENDURANCE 60 min (continued)');
+    // chart and content with the first, buttons and footer with the last, a nonce of its own for each
+    expect([parts[0]!.files.length, parts[1]!.files.length]).toEqual([1, 0]);
+    expect([parts[0]!.body.components, parts[1]!.body.components?.length]).toEqual([undefined, 1]);
+    expect(parts[1]!.body.embeds!.at(-1)!.footer).toBeDefined();
+    expect([parts[0]!.body.nonce, parts[1]!.body.nonce]).toEqual(['n'.repeat(25), `${'n'.repeat(23)}~1`]);
   });
 
   it('when the fallback mentions a user then only that user may be pinged', () => {
-    const { body } = renderDiscordMessage(morningMessage({ image: undefined, buttons: undefined }), { content: '<@42> hello', mentionUserIds: ['42'] });
+    const { body } = renderDiscordMessage(morningMessage({ image: undefined, buttons: undefined }), { content: '<@42> hello', mentionUserIds: ['42'] })[0]!;
     expect(body.content).toBe('<@42> hello');
     expect(body.allowed_mentions).toEqual({ parse: [], users: ['42'] });
     expect(body.attachments).toBeUndefined();
     expect(body.components).toBeUndefined();
   });
 
-  it('when the message is ephemeral then the EPHEMERAL flag (64) is set', () => {
-    expect(renderDiscordMessage(morningMessage({ ephemeral: true })).body.flags).toBe(64);
+  it('when the message is ephemeral then the body carries no EPHEMERAL flag: only an interaction response may, and the interaction adapter sets it', () => {
+    expect(renderDiscordMessage(morningMessage({ ephemeral: true }))[0]!.body.flags).toBeUndefined();
   });
 
   it('when a nonce is longer than 25 characters then rendering refuses it', () => {
@@ -204,5 +233,21 @@ describe('Discord modal renderer', () => {
 
   it('when the custom_id is not one of our forms then parsing refuses it', () => {
     expect(() => parseDiscordModalSubmit({ custom_id: 'something-else', components: [] })).toThrow(expect.objectContaining({ code: 'CHAT.NOT_A_FORM' }));
+  });
+
+  it('when a prefill is longer than its input’s max_length then it is cut to fit (Discord refuses a value over max_length)', () => {
+    const modal = renderDiscordModal({
+      command: 'feedback',
+      title: 'Feedback',
+      inputs: [
+        { name: 'why', label: 'Why', kind: 'short', initial: 'w'.repeat(250) },
+        { name: 'rpe', label: 'RPE', kind: 'number', initial: '1'.repeat(30) },
+        { name: 'notes', label: 'Notes', kind: 'paragraph', initial: 'n'.repeat(4100) },
+      ],
+    });
+    const inputs = modal.components.map((c) => (c as unknown as { component: { value?: string; max_length: number } }).component);
+    expect(inputs.map((i) => i.max_length)).toEqual([200, 20, 4000]);
+    expect(inputs.map((i) => i.value?.length)).toEqual([200, undefined, 4000]);
+    expect(inputs[0]!.value!.endsWith('…')).toBe(true);
   });
 });

@@ -41,6 +41,13 @@ describe('Discord sender (discord.js REST against the loopback fake)', () => {
     expect(msg!.nonce).toBe(discordNonce('rx1:discord-dm'));
   });
 
+  it('when an ephemeral message (a command reply passed on) is posted to a channel or DM then it goes without the EPHEMERAL flag, which Discord refuses there', async () => {
+    const sent = await sender.send({ platform: 'discord', kind: 'channel', channelId: TEAM }, morningMessage({ ephemeral: true }), { idempotencyKey: 'eph:team' });
+    expect(sent.via).toBe('channel');
+    await sender.send({ platform: 'discord', kind: 'dm', userId: ALEX }, morningMessage({ ephemeral: true }), { idempotencyKey: 'eph:dm' });
+    expect(fake.messages.map((m) => m.flags)).toEqual([undefined, undefined]);
+  });
+
   it('when the athlete’s DMs are closed then a mention (title only) is posted in the team channel and nothing private leaks', async () => {
     const sent = await sender.send({ platform: 'discord', kind: 'dm', userId: BEA }, morningMessage(), { idempotencyKey: 'rx2:discord-dm' });
     expect(sent.via).toBe('fallback');

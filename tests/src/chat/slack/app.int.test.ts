@@ -76,8 +76,11 @@ describe('Slack → commands → core', () => {
 
   it('when /feedback opens the modal and it is submitted then the values are stored and confirmed in the DM', async () => {
     const { triggerId } = await slash(ALEX, '/feedback');
-    const opened = fake.views.find((v) => v.trigger_id === triggerId)!;
-    expect(opened.view).toMatchObject({ type: 'modal', callback_id: 'form:feedback' });
+    // a "Loading…" modal opens within the trigger's 3 seconds; views.update puts the form in
+    const loading = fake.views.find((v) => v.trigger_id === triggerId)!;
+    expect(loading).toMatchObject({ method: 'views.open', view: { type: 'modal', title: { text: '/feedback' } } });
+    const opened = fake.views.filter((v) => v.view_id === loading.view_id).at(-1)!;
+    expect(opened).toMatchObject({ method: 'views.update', view: { type: 'modal', callback_id: 'form:feedback' } });
     const bad = await post(url, viewSubmission(ALEX, opened.view, { rpe: { type: 'number_input', value: '11' }, minutes: { type: 'number_input', value: '700' }, completion: { type: 'static_select', selected: 'done' } }), FORM);
     expect(JSON.parse(bad.body)).toEqual({ response_action: 'errors', errors: { rpe: 'RPE must be 1–10; you sent 11', minutes: 'Minutes must be 0–600; you sent 700' } });
     await slack.idle();
@@ -98,9 +101,10 @@ describe('Slack → commands → core', () => {
     const views = fake.views.length;
     await post(url, blockAction(ALEX, skipped.action_id, fake.responseUrl('btn1')), FORM);
     await slack.idle();
-    const modal = fake.views.slice(views)[0]!;
-    expect(modal).toMatchObject({ method: 'views.open', view: { callback_id: 'form:feedback' } });
-    const completion = (modal.view.blocks as { block_id: string; element: { initial_option?: { value: string } } }[]).find((b) => b.block_id === 'completion')!;
+    const [loading, modal] = fake.views.slice(views);
+    expect(loading).toMatchObject({ method: 'views.open', view: { title: { text: '/feedback' } } });
+    expect(modal).toMatchObject({ method: 'views.update', view_id: loading!.view_id, view: { callback_id: 'form:feedback' } });
+    const completion = (modal!.view.blocks as { block_id: string; element: { initial_option?: { value: string } } }[]).find((b) => b.block_id === 'completion')!;
     expect(completion.element.initial_option!.value).toBe('skipped');
   });
 

@@ -26,8 +26,10 @@ class StubDispatcher implements InboundDispatcher {
     if (this.gate) await this.gate;
     return this.reply(input);
   }
-  describe() {
-    return { known: true, slow: false, ephemeral: true };
+  /** Commands whose input opens their form (what the real dispatcher's describe() says for a bare /feedback). */
+  formCommands = new Set<string>();
+  describe(input: Pick<CommandInput, 'command'>) {
+    return { known: true, slow: false, ephemeral: true, ...(this.formCommands.has(input.command) ? { form: true } : {}) };
   }
   parseLine(line: string) {
     const [cmd, ...rest] = line.trim().replace(/^\//, '').split(/\s+/);
@@ -95,6 +97,63 @@ describe('Slack app (Bolt HTTPReceiver, signed requests)', () => {
     const [upload] = [...fake.uploads.values()];
     expect(upload).toMatchObject({ filename: 'c.png', completed: true });
     expect((fake.responses[0]!.body.blocks as Record<string, unknown>[]).find((b) => b.type === 'image')).toEqual({ type: 'image', slack_file: { id: upload!.id }, alt_text: 'load chart' });
+  });
+
+  it('when Slack has not processed the fresh chart yet then the reply is sent once, with the chart, after one wait', async () => {
+    stub.reply = () => ({ message: { title: 'today', summary: 's', image: { png: Buffer.from([1, 2, 3]), filename: 'c.png', alt: 'load chart' }, ephemeral: true } });
+    await post(url, slashBody(ALEX, '/today', '', fake.responseUrl('r3b')), FORM);
+    await slack.idle();
+    // the first answer was refused (the fake keeps a new file unusable for 300 ms); the retry after 1.5 s got through
+    expect(fake.responses.map((r) => r.id)).toEqual(['r3b']);
+    expect((fake.responses[0]!.body.blocks as { type: string }[]).some((b) => b.type === 'image')).toBe(true);
+    expect(fake.ephemerals).toEqual([]);
+    expect(fake.messages).toEqual([]);
+  });
+
+  it('when the fresh chart stays unusable then the reply goes through the response_url without it, not down to a DM', async () => {
+    const slow = await new FakeSlackApi({ channels: [CHANNEL], users: [ALEX], fileReadyAfterMs: 60_000 }).start();
+    const app = new SlackApp({ dispatcher: stub, logger, botToken: slow.token, apiUrl: slow.apiUrl, transport: { mode: 'http', signingSecret: SECRET }, fileReadyDelayMs: 20 });
+    const at = `http://127.0.0.1:${await app.start(0)}/slack/events`;
+    try {
+      stub.reply = () => ({ message: { title: 'today', summary: 's', image: { png: Buffer.from([1, 2, 3]), filename: 'c.png', alt: 'load chart' }, ephemeral: true } });
+      await post(at, slashBody(ALEX, '/today', '', slow.responseUrl('r3c')), FORM);
+      await app.idle();
+      expect(slow.responses.map((r) => r.id)).toEqual(['r3c']);
+      expect((slow.responses[0]!.body.blocks as { type: string }[]).map((b) => b.type)).toEqual(['header', 'section']);
+      expect(slow.messages).toEqual([]);
+    } finally {
+      await app.stop();
+      await slow.stop();
+    }
+  });
+
+  it('when a form command takes longer than the trigger’s 3 seconds then the modal is already open (Loading…) and the form is put in with views.update', async () => {
+    stub.formCommands.add('feedback');
+    stub.delayMs = 150;
+    stub.reply = () => {
+      fake.advanceClock(3_500); // looking the athlete up took 3.5 s: the trigger id has expired by now
+      return { form: { command: 'feedback', title: 'Feedback — Sun 22 Nov', context: { date: '2026-11-22' }, inputs: [{ name: 'rpe', label: 'RPE', kind: 'number' }] } };
+    };
+    const body = slashBody(ALEX, '/feedback', '', fake.responseUrl('r4s'));
+    await post(url, body, FORM);
+    await slack.idle();
+    expect(fake.calls.filter((c) => c.method.startsWith('views.')).map((c) => [c.method, c.error ?? 'ok'])).toEqual([
+      ['views.open', 'ok'],
+      ['views.update', 'ok'],
+    ]);
+    expect(fake.views[0]).toMatchObject({ trigger_id: new URLSearchParams(body).get('trigger_id'), view: { title: { text: '/feedback' } } });
+    expect(fake.views[1]).toMatchObject({ view_id: fake.views[0]!.view_id, view: { callback_id: 'form:feedback' } });
+    expect(fake.responses).toEqual([]);
+  });
+
+  it('when a form command answers with a message instead (not allowed) then the open modal shows that message', async () => {
+    stub.formCommands.add('override');
+    stub.reply = () => ({ message: { title: 'Not allowed', summary: 'Only coaches can use /override.', tone: 'red', ephemeral: true } });
+    await post(url, slashBody(ALEX, '/override', '', fake.responseUrl('r4m')), FORM);
+    await slack.idle();
+    expect(fake.views.map((v) => v.method)).toEqual(['views.open', 'views.update']);
+    expect(JSON.stringify(fake.views[1]!.view)).toContain('Only coaches can use /override.');
+    expect(fake.responses).toEqual([]);
   });
 
   it('when a command answers with a form then a modal opens with the command’s trigger id', async () => {

@@ -87,6 +87,13 @@ describe('Slack message renderer', () => {
     const { blocks } = renderSlackMessage(morningMessage({ summary: 'Hi' }), { mention: '<@U1>' });
     expect(blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '<@U1> Hi' } });
   });
+
+  it('when a team name or note holds Slack control sequences then the notification text escapes &, < and > like the blocks do', () => {
+    const { text, blocks } = renderSlackMessage(morningMessage({ title: 'Team <!channel> & friends', summary: 'Note from <@U0BOSS>: go > 5 km' }));
+    expect(text).toBe('Team &lt;!channel&gt; &amp; friends\nNote from &lt;@U0BOSS&gt;: go &gt; 5 km');
+    expect(text).not.toMatch(/<!channel>|<@/);
+    expect((blocks[1] as { text: { text: string } }).text.text).toBe('Note from &lt;@U0BOSS&gt;: go &gt; 5 km');
+  });
 });
 
 const form: ChatForm = {
@@ -162,5 +169,23 @@ describe('Slack modal renderer', () => {
     const view = renderSlackModal({ command: 'constraint add', title: 'Add constraint', context: { from: '2026-12-01' }, inputs: [{ name: 'why', label: 'Why', kind: 'short' }] });
     const back = parseSlackViewSubmission({ callback_id: view.callback_id!, private_metadata: view.private_metadata!, state: { values: { why: { why: { type: 'plain_text_input', value: 'travel' } } } } });
     expect(back).toEqual({ command: 'constraint', subcommand: 'add', options: { from: '2026-12-01', why: 'travel' }, source: 'form' });
+  });
+
+  it('when a prefill does not fit its input then it is cut to the input’s limit (text) or left out (a number that is not one)', () => {
+    const view = renderSlackModal({
+      command: 'feedback',
+      title: 'Feedback',
+      inputs: [
+        { name: 'notes', label: 'Notes', kind: 'paragraph', initial: 'n'.repeat(3500) },
+        { name: 'why', label: 'Why', kind: 'short', initial: 'w'.repeat(3200) },
+        { name: 'rpe', label: 'RPE', kind: 'number', initial: 'seven' },
+        { name: 'minutes', label: 'Minutes', kind: 'number', initial: '45' },
+      ],
+    });
+    const [notes, why, rpe, minutes] = view.blocks as unknown as { element: { initial_value?: string; max_length?: number } }[];
+    expect(notes!.element.initial_value).toBe(`${'n'.repeat(2999)}…`);
+    expect(why!.element.initial_value!.length).toBe(3000);
+    expect(rpe!.element.initial_value).toBeUndefined();
+    expect(minutes!.element.initial_value).toBe('45');
   });
 });

@@ -31,6 +31,10 @@ export async function post(
 }
 
 let trigger = 0;
+/** A trigger id as the fake reads it: issued now (the fake gives views.open 3 seconds from this moment). */
+export function triggerId(issuedAt = Date.now()): string {
+  return `${issuedAt}.${++trigger}.abcdef`;
+}
 export function slashBody(user: string, command: string, text: string, responseUrl: string, extra: Record<string, string> = {}): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',
@@ -45,7 +49,7 @@ export function slashBody(user: string, command: string, text: string, responseU
     api_app_id: 'A0TWINCOACH',
     is_enterprise_install: 'false',
     response_url: responseUrl,
-    trigger_id: `${++trigger}.1234.abcdef`,
+    trigger_id: triggerId(),
     ...extra,
   }).toString();
 }
@@ -61,7 +65,7 @@ export function blockAction(user: string, actionId: string, responseUrl: string 
     api_app_id: 'A0TWINCOACH',
     token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: '1795300000.000100', channel_id: CHANNEL, is_ephemeral: true },
-    trigger_id: `${++trigger}.1234.abcdef`,
+    trigger_id: triggerId(),
     team: { id: TEAM, domain: 'falcons' },
     channel: { id: CHANNEL, name: 'team' },
     ...(responseUrl ? { response_url: responseUrl } : {}),
@@ -80,7 +84,7 @@ export function viewSubmission(user: string, view: Record<string, unknown>, valu
     user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM },
     api_app_id: 'A0TWINCOACH',
     token: 'deprecated-verification-token',
-    trigger_id: `${++trigger}.1234.abcdef`,
+    trigger_id: triggerId(),
     view: { id: 'V0000001', team_id: TEAM, type: 'modal', hash: '1795300000.abc', ...view, state: { values: state } },
   });
 }
