@@ -16,14 +16,15 @@ import type { Completion } from '../../src/core/types.ts';
 import type { Level, SessionType, Sport } from '../../twin/types.ts';
 
 describe('typed option values', () => {
-  it('when /override is defined then athlete and reason are strings, session a SessionType and minutes/date optional', () => {
+  it('when /override is defined then athlete and reason are strings, session a SessionType and minutes/date/confirm optional', () => {
     type V = ValuesOf<typeof overrideCommand>;
     expectTypeOf<V['athlete']>().toEqualTypeOf<string>();
     expectTypeOf<V['reason']>().toEqualTypeOf<string>();
     expectTypeOf<V['session']>().toEqualTypeOf<SessionType>();
     expectTypeOf<V['minutes']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<V['date']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<keyof V>().toEqualTypeOf<'athlete' | 'session' | 'reason' | 'minutes' | 'date'>();
+    expectTypeOf<V['confirm']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<keyof V>().toEqualTypeOf<'athlete' | 'session' | 'reason' | 'minutes' | 'date' | 'confirm'>();
   });
 
   it('when /feedback is defined then every option is optional, completion is a Completion and the numbers are numbers', () => {

@@ -54,6 +54,8 @@ export function teamBoardMessage(n: number, detail: 'full' | 'compact' = 'full')
       overridden: i % 7 === 0,
       flags: [...(i % 5 === 0 ? (['AWAITING_APPROVAL'] as const) : []), ...(i % 3 === 0 ? (['NO_CHECKIN_TODAY'] as const) : [])],
       stateFrom: 'prescription',
+      trainingLoad: { ctl: 40 + (i % 9), atl: 45 + (i % 11) },
+      loadRatio: band === 'red' ? 1.62 : 1.02,
     };
   });
   const charts: ChartRenderer = {
