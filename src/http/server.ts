@@ -27,6 +27,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Registry, collectDefaultMetrics, Counter, Histogram } from 'prom-client';
 import type { Logger } from '../logger.ts';
 
@@ -245,7 +246,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     finish(answer);
   };
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     const started = performance.now();
     req.on('error', (err) => log.debug({ err: err.message }, 'request stream error'));
     handle(req, res, started).catch((err: unknown) => {
@@ -257,15 +258,24 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
     });
   });
-  // Malformed request lines, headers or chunked framing never reach the listener: answer and close.
+  // Malformed request lines, headers or framing (also mid-body, e.g. a broken chunk or an unknown
+  // Transfer-Encoding, when the route is already reading): answer 400/408/431 unless an answer has
+  // started, and close.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     log.debug({ code: err.code }, 'malformed request');
-    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) socket.end(`HTTP/1.1 ${clientErrorAnswer(err.code)}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    const pending = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && !pending?.headersSent) socket.end(`HTTP/1.1 ${clientErrorAnswer(err.code)}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
+  // CONNECT (proxy tunnels) is not served: node would otherwise drop the connection without an answer.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  // Bodies here are small: a request has 10 s for its head and 15 s in all (checked every second), then 408.
   server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,14 +1,17 @@
 /**
  * Attacks on the HTTP front of the real service (src/main.ts as a child process; Slack in HTTP mode, the
  * webhook and OAuth routes configured): each request below once killed the process or grew its memory
- * for good. Every test checks the answer, that the process is still up and — at the end — that none of
- * the data collections was written.
+ * for good. Every test checks the answer, that the process is still up and — after the attacks — that
+ * none of the data collections was written. Last, a bounded run of the HTTP fuzzer (bench:http-fuzz runs
+ * ≥ 10,000): no crash, every answer 2xx/4xx, RSS growth bounded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { useTestDatabase } from '../helpers/db.ts';
+import { DEFAULT_MAX_BODY_BYTES } from '../../src/http/server.ts';
+import { formatFuzzReport, runFuzz } from './support/http-fuzz.ts';
 import { head, send, slackHeaders } from './support/raw-http.ts';
-import { SLACK_SECRET, startInstance, type ServiceInstance } from './support/instance.ts';
+import { OURA_SECRET, POLAR_SECRET, SLACK_SECRET, startInstance, WHOOP_SECRET, type ServiceInstance } from './support/instance.ts';
 
 const db = useTestDatabase();
 let fake: FakeSlackApi;
@@ -155,4 +158,21 @@ describe('after every attack', () => {
     // The replay test's /help writes nothing either: every count is what it was after start-up.
     expect(after).toEqual(countsBefore);
   });
+});
+
+describe('a bounded fuzz run (bench:http-fuzz is the full one)', () => {
+  it('when 600 fuzzed requests arrive then there is no crash, every answer is 2xx or 4xx and RSS grows by less than 100 MB', async () => {
+    const r = await runFuzz(svc, {
+      requests: 600,
+      concurrency: 6,
+      seed: 7,
+      secrets: { slack: SLACK_SECRET, oura: OURA_SECRET, whoop: WHOOP_SECRET, polar: POLAR_SECRET, responseUrl: (id) => fake.responseUrl(id), maxBodyBytes: DEFAULT_MAX_BODY_BYTES },
+    });
+    const summary = formatFuzzReport(r);
+    expect(r.crashes, `${summary}\n${svc.output().slice(-3_000)}`).toBe(0);
+    expect(r.requests).toBe(600);
+    expect({ '3xx': r.byClass['3xx'], '5xx': r.byClass['5xx'], none: r.byClass.none }, summary).toEqual({ '3xx': 0, '5xx': 0, none: 0 });
+    expect(r.rss.peakBytes - r.rss.baselineBytes, summary).toBeLessThan(100 * 2 ** 20);
+    expect(r.healthProbes.failed).toBe(0);
+  }, 300_000);
 });

@@ -91,7 +91,7 @@ export async function startInstance(o: InstanceOptions): Promise<ServiceInstance
     }),
   );
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const started = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the service did not start within ${o.startTimeoutMs ?? 120_000} ms:\n${out}`)), o.startTimeoutMs ?? 120_000);
     const look = () => {
       for (const line of out.split('\n')) {
@@ -114,6 +114,14 @@ export async function startInstance(o: InstanceOptions): Promise<ServiceInstance
       reject(new Error(`the service exited during start-up (${exit}):\n${out}`));
     });
   });
+  let url: string;
+  try {
+    url = await started;
+  } catch (err) {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const u = new URL(url);
   return {
     url,

@@ -41,6 +41,8 @@ export function send(host: string, port: number, r: RawRequest): Promise<RawAnsw
     const timer = setTimeout(() => finish(false), r.timeoutMs ?? 10_000);
     socket.on('data', (c: Buffer) => {
       data += c.toString('latin1');
+      // Interim answers (100 Continue) are skipped: the status that counts is the final one.
+      while (/^HTTP\/1\.[01] 1\d\d[^\r]*\r\n(?:[^\r]+\r\n)*\r\n/.test(data)) data = data.slice(data.indexOf('\r\n\r\n') + 4);
       if (data.includes('\r\n\r\n')) finish(false);
     });
     socket.on('error', () => finish(true));
