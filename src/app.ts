@@ -565,8 +565,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       cleanups.push({ name: 'discord gateway', run: () => discord.stop() });
     }
     if (config.slackEnabled && !options.senders) {
-      // Slash commands, buttons, modals and App Home through Bolt: HTTP mode shares our HTTP server
-      // (request signatures verified by Bolt's receiver), Socket Mode connects out (development).
+      // Slash commands, buttons, modals and App Home through Bolt: HTTP mode is one route on our HTTP
+      // front (body limit there, signature and replay checks in slack/receiver.ts), Socket Mode connects out.
       const slack = new SlackApp({
         dispatcher: inbound,
         logger,
@@ -575,10 +575,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
         transport:
           config.SLACK_MODE === 'socket'
             ? { mode: 'socket', appToken: config.SLACK_APP_TOKEN! }
-            : { mode: 'http', signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: ['/slack/events'] },
+            : { mode: 'http', signingSecret: config.SLACK_SIGNING_SECRET!, path: '/slack/events' },
       });
       if (config.SLACK_MODE === 'socket') await slack.start();
-      else if (http && slack.requestListener) http.addRawRoute({ prefix: '/slack/events', handle: slack.requestListener });
+      else if (http && slack.route) http.addRoute(slack.route);
       else logger.warn({ component: 'slack' }, 'Slack HTTP mode needs the HTTP server: inbound Slack commands are off');
       cleanups.push({ name: 'slack app', run: () => slack.stop() });
     }

@@ -1,7 +1,9 @@
 /**
  * Process entry point: read config, start the service, stop it gracefully on SIGINT/SIGTERM (or "exit"
  * typed at the local console). A second signal exits at once.
- * A configuration error prints its list of problems and exits with code 78 (EX_CONFIG).
+ * A configuration error prints its list of problems and exits with code 78 (EX_CONFIG). Errors nothing
+ * caught: an unhandled rejection is logged and the service keeps running; an uncaught exception stops it
+ * cleanly and exits 70 (src/process-guards.ts).
  */
 import { startService } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -10,6 +12,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { createLogger } from './logger.ts';
+import { installProcessGuards } from './process-guards.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -39,7 +42,9 @@ async function main(): Promise<void> {
   } else logger = createLogger({ level: config.LOG_LEVEL });
   let service: Awaited<ReturnType<typeof startService>> | undefined;
   let signals = 0;
-  const shutdown = (reason: string) => void (service ? service.stop(reason) : Promise.resolve()).then(() => process.exit(0));
+  const stop = (reason: string) => (service ? service.stop(reason) : Promise.resolve());
+  const shutdown = (reason: string) => void stop(reason).then(() => process.exit(0));
+  const guards = installProcessGuards({ logger, stop });
   try {
     service = await startService(config, logger, {
       // "exit" typed at the local console ends the service (only at a terminal: a closed pipe is not a wish to stop)
@@ -47,6 +52,8 @@ async function main(): Promise<void> {
         if (process.stdin.isTTY) shutdown('console exit');
       },
     });
+    const foreign = guards.adopt();
+    if (foreign > 0) logger.info({ component: 'process', removed: foreign }, 'process error handlers installed by libraries removed (ours log and keep serving)');
     if (chatAtTerminal)
       process.stderr.write(`twincoach: running — health ${service.http ? `${service.http.url}/healthz` : 'off'}; type "help" for commands, "exit" to stop\n`);
   } catch (err) {

@@ -11,17 +11,23 @@
  *                          body {event, user_id, entity_id, timestamp, url}; event PING answers 200 at once
  *
  * Order: signature over the RAW body first (401 for a missing/bad/stale signature — nothing is parsed or
- * looked up before), then JSON (400 when malformed or without a user id), then the vendor user → athlete
- * lookup (ProviderConnection.externalUserId) and the enqueue, then 204. An unknown or disconnected user also
+ * looked up before), then JSON (400 when malformed or without a user id), then replay: a delivery whose
+ * timestamp and raw body were already accepted within the vendor's window (twice its tolerance: ±5 min
+ * for Oura and WHOOP, ±1 h for Polar's body timestamp) is answered 204 and not enqueued again — keyed on
+ * the content, not the signature's spelling (Oura's hex compares case-blind). Then the vendor user →
+ * athlete lookup (ProviderConnection.externalUserId) and the enqueue, then 204. Bodies are limited by the
+ * HTTP front (src/http/server.ts) before any of this runs. An unknown or disconnected user also
  * gets 204 (with a log line): the answer reveals nothing about who is connected here.
  *
  * Only providers given a secret get a route.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { IngestService } from '../core/ingest.use-case.ts';
 import type { ProviderId } from '../core/metrics.ts';
 import type { Logger } from '../logger.ts';
 import { ouraChallengeResponse, verifyOuraWebhook, verifyPolarWebhook, verifyWhoopWebhook, WEBHOOK_HEADERS, type WebhookVerification } from '../wearables/webhooks.ts';
+import { ReplayGuard } from './replay-guard.ts';
 import type { HttpRequest, HttpResponse, Route } from './server.ts';
 
 export interface WebhookRoutesDeps {
@@ -33,8 +39,17 @@ export interface WebhookRoutesDeps {
   whoop?: { clientSecret: string };
   /** Polar signs with the signature_secret_key returned when the webhook was created. */
   polar?: { signatureSecret: string };
+  /** Deliveries already accepted (default: one of its own). */
+  replay?: ReplayGuard;
   now?: () => number;
 }
+
+/** How long a delivery can be replayed: twice the accepted clock difference (src/wearables/webhooks.ts). */
+const REPLAY_WINDOW_MS: Record<'oura' | 'whoop' | 'polar', number> = { oura: 10 * 60_000, whoop: 10 * 60_000, polar: 2 * 3_600_000 };
+
+/** One id per delivery: the signed content (timestamp header + raw body). */
+const deliveryId = (provider: ProviderId, timestamp: unknown, body: Buffer) =>
+  `${provider}:${createHash('sha256').update(String(Array.isArray(timestamp) ? timestamp[0] : (timestamp ?? ''))).update('\n').update(body).digest('hex')}`;
 
 const userId = z.union([z.string().min(1).max(100), z.number().int().nonnegative()]).transform(String);
 const ouraBody = z.object({ user_id: userId, event_type: z.string().optional(), data_type: z.string().optional() }).loose();
@@ -55,10 +70,12 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
 export function webhookRoutes(deps: WebhookRoutesDeps): Route[] {
   const log = deps.logger.child({ component: 'webhooks' });
   const now = deps.now ?? Date.now;
+  const replay = deps.replay ?? new ReplayGuard({ now });
 
   const handle = async (
-    provider: ProviderId,
+    provider: 'oura' | 'whoop' | 'polar',
     req: HttpRequest,
+    timestamp: unknown,
     verified: WebhookVerification,
     schema: z.ZodType<{ user_id?: string | undefined; event?: string; type?: string; event_type?: string; data_type?: string }>,
     /** Checks that need the parsed body (Polar's staleness lives in the body's timestamp). */
@@ -84,6 +101,10 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Route[] {
       return json(400, { error: 'unexpected body' });
     }
     const event = body.data.event ?? body.data.type ?? [body.data.event_type, body.data.data_type].filter(Boolean).join('.');
+    if (!replay.firstSighting(deliveryId(provider, timestamp, req.body), REPLAY_WINDOW_MS[provider])) {
+      log.warn({ provider, event }, 'webhook already received: acknowledged, not processed again');
+      return noContent;
+    }
     if (provider === 'polar' && body.data.event === 'PING') {
       log.info({ provider, event }, 'webhook ping');
       return noContent;
@@ -109,7 +130,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Route[] {
         method: 'POST',
         path: '/webhooks/oura',
         handler: (req) =>
-          handle('oura', req, verifyOuraWebhook({ rawBody: req.body, signature: req.headers[h.signature], timestamp: req.headers[h.timestamp], secret: clientSecret, now }), ouraBody),
+          handle('oura', req, req.headers[h.timestamp], verifyOuraWebhook({ rawBody: req.body, signature: req.headers[h.signature], timestamp: req.headers[h.timestamp], secret: clientSecret, now }), ouraBody),
       },
       {
         method: 'GET',
@@ -134,7 +155,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Route[] {
       method: 'POST',
       path: '/webhooks/whoop',
       handler: (req) =>
-        handle('whoop', req, verifyWhoopWebhook({ rawBody: req.body, signature: req.headers[h.signature], timestamp: req.headers[h.timestamp], secret: clientSecret, now }), whoopBody),
+        handle('whoop', req, req.headers[h.timestamp], verifyWhoopWebhook({ rawBody: req.body, signature: req.headers[h.signature], timestamp: req.headers[h.timestamp], secret: clientSecret, now }), whoopBody),
     });
   }
   if (deps.polar) {
@@ -146,7 +167,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Route[] {
       handler: (req) => {
         const input = { rawBody: req.body, signature: req.headers[h.signature], secret: signatureSecret, now };
         // Signature first (without the body's timestamp, so a signed non-JSON body is a 400, not a 401), then staleness.
-        return handle('polar', req, verifyPolarWebhook({ ...input, toleranceMs: null }), polarBody, () => verifyPolarWebhook(input));
+        return handle('polar', req, undefined, verifyPolarWebhook({ ...input, toleranceMs: null }), polarBody, () => verifyPolarWebhook(input));
       },
     });
   }

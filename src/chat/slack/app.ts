@@ -1,7 +1,8 @@
 /**
- * Inbound Slack: a Bolt App behind one transport switch — HTTPReceiver (production: Slack signs every
- * request, v0=HMAC-SHA256(signing secret, "v0:<timestamp>:<body>"); Bolt answers 401 to a bad signature or
- * a timestamp more than 5 minutes off) or SocketModeReceiver (development: no public URL needed).
+ * Inbound Slack: a Bolt App behind one transport switch — our SlackReceiver (production: one route,
+ * `POST /slack/events`, on the service's HTTP front, which limits the body; the receiver checks Slack's
+ * signature with a symmetric ±5 minute window, refuses malformed bodies and replays, then hands Bolt the
+ * parsed body: see slack/receiver.ts) or SocketModeReceiver (development: no public URL needed).
  *
  *   slash command      ack at once → dispatch → modal (views.open with the trigger id) or reply through
  *                      the response_url (ephemeral for private commands), chat.postEphemeral as fallback;
@@ -20,14 +21,14 @@
  * block, so the reply goes through the sender's postWithFreshImage (once more after `fileReadyDelayMs`,
  * then without the chart) rather than failing down the response_url → ephemeral → DM chain. The WebClient points at `apiUrl` (tests: the loopback fake).
  */
-import type { RequestListener, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import type { KnownBlock, WebClient } from '@slack/web-api';
 import type { ChatMessage, CommandInput } from '../../core/chat.ts';
 import { isAppError } from '../../errors.ts';
+import { createMetricsRegistry, startHttpServer, type Route, type RunningHttpServer } from '../../http/server.ts';
 import type { Logger } from '../../logger.ts';
 import { buttonInput, formFallback, inboundError, within, type InboundDispatcher, type InboundResult } from '../inbound.ts';
+import { SlackReceiver } from './receiver.ts';
 import { parseSlackViewSubmission, renderSlackLoadingModal, renderSlackMessage, renderSlackMessageModal, renderSlackModal, type SlackViewSubmission } from './render.ts';
 import { realSleep, type Sleep } from '../pacing.ts';
 import { imageRejected, postWithFreshImage, slackLogger } from './sender.ts';
@@ -37,8 +38,8 @@ export type SlackTransport =
       mode: 'http';
       /** config SLACK_SIGNING_SECRET */
       signingSecret: string;
-      /** Paths Slack posts to. Default "/slack/events" (set the same URL for commands, interactivity and events). */
-      endpoints?: string[];
+      /** Path Slack posts to. Default "/slack/events" (set the same URL for commands, interactivity and events). */
+      path?: string;
     }
   | { mode: 'socket'; /** config SLACK_APP_TOKEN (xapp-…) */ appToken: string };
 
@@ -68,17 +69,17 @@ const fromSlack = (user: string, team: string | undefined, channel: string | und
 
 export class SlackApp {
   readonly app: App;
-  readonly receiver: HTTPReceiver | SocketModeReceiver;
+  readonly receiver: SlackReceiver | SocketModeReceiver;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<unknown>>();
-  private server: Server | undefined;
+  private server: RunningHttpServer | undefined;
 
   constructor(private readonly options: SlackAppOptions) {
     this.log = options.logger.child({ component: 'slack-app' });
     const logger = slackLogger(this.log);
     this.receiver =
       options.transport.mode === 'http'
-        ? new HTTPReceiver({ signingSecret: options.transport.signingSecret, endpoints: options.transport.endpoints ?? ['/slack/events'], logger })
+        ? new SlackReceiver({ signingSecret: options.transport.signingSecret, logger: this.log, ...(options.transport.path ? { path: options.transport.path } : {}) })
         : new SocketModeReceiver({ appToken: options.transport.appToken, logger });
     this.app = new App({
       token: options.botToken,
@@ -92,16 +93,17 @@ export class SlackApp {
     this.register();
   }
 
-  /** HTTP mode: mount on the service's server, e.g. server.addRawRoute({ prefix: '/slack/events', handle: slack.requestListener! }). */
-  get requestListener(): RequestListener | undefined {
-    return this.receiver instanceof HTTPReceiver ? this.receiver.requestListener : undefined;
+  /** HTTP mode: the route to add to the service's server (`POST /slack/events`). */
+  get route(): Route | undefined {
+    return this.receiver instanceof SlackReceiver ? this.receiver.route : undefined;
   }
 
-  /** HTTP mode: listen on its own port (0 = any; returns the port). Socket mode: connect. */
+  /** HTTP mode: serve the route on an HTTP front of its own on loopback (0 = any port; returns it). Socket mode: connect. */
   async start(port = 3000): Promise<number | undefined> {
-    if (this.receiver instanceof HTTPReceiver) {
-      this.server = await this.receiver.start(port);
-      return (this.server.address() as AddressInfo).port;
+    if (this.receiver instanceof SlackReceiver) {
+      const health = async () => ({ status: 'ok' as const, version: 'slack', uptimeSeconds: 0, db: { ok: true, embedded: false }, tfBackend: 'none' });
+      this.server = await startHttpServer({ host: '127.0.0.1', port, logger: this.log, metrics: createMetricsRegistry(), health, routes: [this.receiver.route] });
+      return this.server.port;
     }
     await this.receiver.start();
     return undefined;
@@ -109,7 +111,9 @@ export class SlackApp {
 
   async stop(): Promise<void> {
     await this.idle();
-    if (this.receiver instanceof SocketModeReceiver || this.server) await this.receiver.stop();
+    if (this.receiver instanceof SocketModeReceiver) await this.receiver.stop();
+    await this.server?.close();
+    this.server = undefined;
   }
 
   /** Settles when every request received so far has been handled (tests, shutdown). */

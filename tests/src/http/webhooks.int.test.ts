@@ -175,3 +175,38 @@ describe('Polar webhook', () => {
     expect(events).toEqual([]);
   });
 });
+
+describe('replayed and oversized deliveries', () => {
+  it('when the same signed delivery arrives twice (even with the signature re-cased) then both get 204 and the fetch is queued once', async () => {
+    await w.athleteWith('Oura replay', { oura: { ...w.ouraTokens(), externalUserId: 'oura-u-replay' } });
+    const body = JSON.stringify({ event_type: 'update', data_type: 'sleep', object_id: 'sl-r', event_time: '2026-11-22T06:58:00+00:00', user_id: 'oura-u-replay' });
+    const ts = String(Math.floor(NOW / 1000));
+    const sig = signOuraWebhook(body, ts, OURA_CLIENT.clientSecret);
+    const first = await post('/webhooks/oura', body, { 'x-oura-timestamp': ts, 'x-oura-signature': sig });
+    const again = await post('/webhooks/oura', body, { 'x-oura-timestamp': ts, 'x-oura-signature': sig });
+    const recased = await post('/webhooks/oura', body, { 'x-oura-timestamp': ts, 'x-oura-signature': sig.toLowerCase() === sig ? sig.toUpperCase() : sig.toLowerCase() });
+    await ingest.idle();
+
+    expect([first.status, again.status, recased.status]).toEqual([204, 204, 204]);
+    expect(events).toEqual([['oura', 'oura-u-replay']]);
+    expect(logs.join('')).toContain('webhook already received');
+  });
+
+  it('when a new delivery repeats the body under a new timestamp then it is processed (only exact repeats are dropped)', async () => {
+    const body = JSON.stringify({ user_id: 'whoop-u-repeat', id: 'x', type: 'sleep.updated', trace_id: 't-r' });
+    expect((await whoopPost(body, { ts: NOW - 1_000 })).status).toBe(204);
+    expect((await whoopPost(body, { ts: NOW })).status).toBe(204);
+    expect(events).toEqual([
+      ['whoop', 'whoop-u-repeat'],
+      ['whoop', 'whoop-u-repeat'],
+    ]);
+  });
+
+  it('when a body is over the 1 MiB limit then the answer is 413 and no signature is even checked', async () => {
+    const big = JSON.stringify({ user_id: 'x', pad: 'a'.repeat(1024 * 1024) });
+    const res = await whoopPost(big);
+    expect(res.status).toBe(413);
+    expect(events).toEqual([]);
+    expect(logs.join('')).not.toContain('webhook rejected');
+  });
+});

@@ -219,7 +219,7 @@ describe('Slack app transports', () => {
         logger,
         metrics: createMetricsRegistry(),
         health: async () => ({ status: 'ok', version: 't', uptimeSeconds: 0, db: { ok: true, embedded: true }, tfBackend: 'cpu' }),
-        rawRoutes: [{ prefix: '/slack/events', handle: slack.requestListener! }],
+        routes: [slack.route!],
       });
       expect((await post(`${server.url}/slack/events`, slashBody(ALEX, '/today', '', fake.responseUrl('m1')), FORM, { signature: null })).status).toBe(401);
       expect((await post(`${server.url}/slack/events`, slashBody(ALEX, '/today', '', fake.responseUrl('m2')), FORM)).status).toBe(200);
@@ -234,6 +234,6 @@ describe('Slack app transports', () => {
   it('when Socket Mode is chosen then the app is built on the Socket Mode receiver and offers no HTTP listener', () => {
     const slack = new SlackApp({ dispatcher: new StubDispatcher(), logger, botToken: 'xoxb-test', transport: { mode: 'socket', appToken: 'xapp-test' } });
     expect(slack.receiver.constructor.name).toBe('SocketModeReceiver');
-    expect(slack.requestListener).toBeUndefined();
+    expect(slack.route).toBeUndefined();
   });
 });
