@@ -19,5 +19,10 @@ export const COMPLETION_CHOICES: readonly OptionChoice[] = [
   { value: 'skipped', label: 'Skipped' },
 ];
 
+export const TEAM_CHANNEL_CHOICES: readonly OptionChoice[] = [
+  { value: 'session', label: 'My session only' },
+  { value: 'readiness', label: 'My session and readiness' },
+];
+
 export const athleteOption = (description = 'The athlete (mention them, or their name)'): OptionSpec => ({ name: 'athlete', description, type: 'user', required: true });
 export const hiddenTeamOption: OptionSpec = { name: 'team', description: 'Team id', type: 'string', hidden: true, max: 64 };

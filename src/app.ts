@@ -56,6 +56,7 @@ import { CalibratingTwinUpdater, createUseCases, TokenCipher, type UseCases } fr
 import { createConnectFlow, type ConnectFlow } from './core/connect-flow.use-case.ts';
 import { athleteIngestPort, createIngestService, type IngestService } from './core/ingest.use-case.ts';
 import type { ProviderId } from './core/metrics.ts';
+import { presentInvitation } from './core/presenters/index.ts';
 import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
 import { connectDatabase, ensureIndexes, pingDatabase, safeUri, type Connection } from './db/connection.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
@@ -514,7 +515,14 @@ export async function startService(config: Config, logger: Logger, options: Serv
       if (out.status === 'sent' || out.status === 'fallback' || out.status === 'already_sent')
         await core.recordDelivery(athleteId, date, 'dm', { status: 'sent', revision: rx.revision, ...(out.message?.messageId ? { messageRef: out.message.messageId } : {}) });
     };
+    /** A coach invited a person: DM them who, to which team, with Join / Decline buttons (once per code). */
+    const tellInvitation = async (e: Extract<CoreEvent, { type: 'team.invited' }>) => {
+      const dm = (await contacts.contacts([e.personId])).get(e.personId)?.recipients.find((r) => r.audience === 'athlete');
+      if (!dm) return; // DMs off: the coach got the code to pass on, and /join in a DM lists open invitations
+      await delivery.deliver(`invite:${e.teamId}:${e.personId}:${e.code}`, dm.target, presentInvitation({ teamName: e.teamName, invitedByName: e.byName, code: e.code, expiresAt: e.expiresAt }));
+    };
     notifier.on((e) => {
+      if (e.type === 'team.invited') void tellInvitation(e).catch((err) => logger.warn({ err, personId: e.personId }, 'could not tell the person about the invitation'));
       if (e.type === 'prescription.approved' || e.type === 'prescription.overridden') jobs.morning.approvalsChanged();
       if (e.type === 'prescription.overridden') void tellOverride(e.athleteId, e.date).catch((err) => logger.warn({ err, athleteId: e.athleteId }, 'could not tell the athlete about the override'));
       if (e.type === 'feedback.recorded') void loadTwin(e.athleteId).catch(() => undefined);

@@ -12,6 +12,7 @@ import { MongoAuditRepository, MongoLinkCodeRepository } from './audit.repositor
 import { MongoConstraintRepository } from './constraint.repository.ts';
 import { MongoDailyMetricsRepository } from './daily-metrics.repository.ts';
 import { MongoFeedbackRepository } from './feedback.repository.ts';
+import { MongoInvitationRepository } from './invitation.repository.ts';
 import { registerModels } from './models.ts';
 import { LeaseMutex, type LeaseMutexOptions } from './mutex.ts';
 import { MongoPersonalDataStore } from './personal-data.ts';
@@ -55,6 +56,7 @@ export function createRepositories(conn: Connection, options: RepositoryOptions)
     policyModels: new MongoPolicyModelRepository(conn, newId),
     audit: new MongoAuditRepository(conn),
     linkCodes: new MongoLinkCodeRepository(conn),
+    invitations: new MongoInvitationRepository(conn),
     personalData: new MongoPersonalDataStore(conn, mutex),
     mutex,
   };

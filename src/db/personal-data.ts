@@ -72,6 +72,11 @@ registerPersonalDataPolicy('AuditLog', {
   owned: (id) => ({ $or: [{ 'target.athleteId': id }, { 'target.id': id }] }),
   mentions: (id) => ({ 'actor.personId': id }),
 });
+registerPersonalDataPolicy('Invitation', {
+  owned: (id) => ({ personId: id }),
+  mentions: (id) => ({ invitedBy: id }),
+  lockKey: (d) => `invite:${String(d._id)}`,
+});
 registerPersonalDataPolicy('LinkCode', { owned: (id) => ({ personId: id }) });
 // Lock documents are keyed by record keys, many of which contain the person's id.
 registerPersonalDataPolicy('Lease', { owned: (id) => ({ key: { $regex: escapeRegex(id) } }) });
