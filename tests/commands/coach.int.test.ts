@@ -203,6 +203,22 @@ describe('/team, /approve, /roster, /join', () => {
     expect((await h.say(s.coach, `/override <@kim${s.tag}> REST travel`, s.chan)).failure).toBeUndefined();
   });
 
+  it('when an athlete registers in the team channel then the channel shows their session only until they choose readiness in /settings (and back)', async () => {
+    const s = await squad(['alex']);
+    const contacts = repositoryContacts(h.deps, { platforms: ['discord'] });
+    expect((await contacts.contacts([s.ids.alex!])).get(s.ids.alex!)!.teamChannel).toBe('session');
+    const shown = await h.say(s.user('alex'), '/settings');
+    expect(shown.message!.sections![0]!.fields).toContainEqual({ label: 'Team channel shows', value: 'session only', inline: true });
+    const on = await h.say(s.user('alex'), '/settings team_channel:readiness');
+    expect(on.message!.sections![0]!.fields).toContainEqual({ label: 'Team channel shows', value: 'session and readiness', inline: true });
+    expect((await contacts.contacts([s.ids.alex!])).get(s.ids.alex!)!.teamChannel).toBe('readiness');
+    expect(await h.deps.audit.list({ athleteId: s.ids.alex!, action: 'athlete.team_channel' })).toEqual([expect.objectContaining({ before: 'session', after: 'readiness' })]);
+    const bad = await h.say(s.user('alex'), '/settings team_channel:everything');
+    expect(bad.failure?.code).toBeDefined();
+    await h.say(s.user('alex'), '/settings team_channel:session');
+    expect((await h.deps.athletes.get(s.ids.alex!))!.teamChannel).toBe('session');
+  });
+
   it('when a second team is created in the same channel then it is refused and only one team exists there', async () => {
     const s = await squad([]);
     const before = await count(h, 'Team');
