@@ -146,6 +146,19 @@ export interface Service {
   stop(reason?: string): Promise<void>;
 }
 
+/**
+ * After an erasure, cut the embedded database's write-ahead logs (the deleted rows' old page copies).
+ * The erase itself is done by then: a failure here is logged loudly, not shown to the person.
+ */
+async function checkpointAfterErase(db: EmbeddedDatabase, logger: Logger): Promise<void> {
+  try {
+    const { files, busy } = await db.checkpoint();
+    if (busy > 0) logger.warn({ component: 'privacy', files, busy }, 'after an erasure, a database file stayed busy: its WAL was not truncated');
+  } catch (err) {
+    logger.error({ component: 'privacy', err }, 'after an erasure, the WAL checkpoint failed');
+  }
+}
+
 /** Core events → in-process listeners (the morning job's approval signal, the twin cache) and the log. */
 class EventNotifier implements Notifier {
   private readonly listeners: ((e: CoreEvent) => void)[] = [];
@@ -240,7 +253,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       cipherKey = randomBytes(32).toString('base64');
       logger.info({ component: 'crypto' }, 'TOKEN_ENCRYPTION_KEY is not set: using a throw-away key for this run (no wearable provider can be connected)');
     }
-    const dbRepos = connection ? createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }) }) : undefined;
+    const dbRepos = connection ? createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }), ...(embedded ? { afterErase: () => checkpointAfterErase(embedded!, logger) } : {}) }) : undefined;
     const repos: Repositories = dbRepos ?? createMemoryRepositories(randomUUID);
     if (options.singleProcess && connection) {
       if (!embedded) throw new Error('singleProcess needs the embedded database (nobody else may use it)');

@@ -33,6 +33,11 @@ export interface RepositoryOptions {
   mutex?: LeaseMutexOptions;
   /** Wall clock for record timestamps written by repositories themselves (connections). */
   now?: () => Date;
+  /**
+   * Run after every personal-data erasure, to push it to disk: the embedded database's WAL checkpoint
+   * (EmbeddedDatabase.checkpoint). Unset on a real MongoDB (its storage engine is the operator's concern).
+   */
+  afterErase?: () => Promise<unknown>;
 }
 
 export function createRepositories(conn: Connection, options: RepositoryOptions): Repositories & { connectionStore: MongoConnectionStore } {
@@ -57,7 +62,7 @@ export function createRepositories(conn: Connection, options: RepositoryOptions)
     audit: new MongoAuditRepository(conn),
     linkCodes: new MongoLinkCodeRepository(conn),
     invitations: new MongoInvitationRepository(conn),
-    personalData: new MongoPersonalDataStore(conn, mutex),
+    personalData: new MongoPersonalDataStore(conn, mutex, options.afterErase),
     mutex,
   };
 }

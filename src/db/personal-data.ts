@@ -13,7 +13,8 @@
  * coach overrode one athlete twelve times), not linkable back to anyone (it is no hash of the id, which
  * anyone holding a guess could recompute). Free texts other people wrote (`freeText` paths: an override's
  * reason, an audit entry's reason/before/after) also lose the person's display name, each word of it of
- * three letters or more, and their chat account ids: "[erased person]".
+ * three letters or more, and their chat account ids: "[erased person]". A text written *about* the person
+ * (the reason of a coach's audited override of them) is their data and goes whole (`aboutText`).
  *
  * The audit log (issue 16, finding 6) follows that rule: an entry about the person that only they or the
  * system made (their own settings, joins, connections) is theirs and is deleted; an entry another person
@@ -38,6 +39,12 @@ export interface PersonalDataPolicy {
   lockKey?: (doc: Filter) => string;
   /** Dotted paths of texts other people wrote: quotes of the person (name, chat ids) are redacted on erase. */
   freeText?: readonly string[];
+  /**
+   * Texts other people wrote *about* the person (a coach's override reason: "she is ill") are the person's
+   * data: when `about(doc, personId)` holds, every string under a key named in `keys` (at any depth of the
+   * `freeText` paths) is replaced by ERASED_TEXT. The record of who did what, when, stays.
+   */
+  aboutText?: { about: (doc: Filter, personId: string) => boolean; keys: readonly string[] };
   /** Hide secrets in the export. */
   mask?: (doc: Filter) => Filter;
   /** Why the model holds no personal data. */
@@ -48,6 +55,8 @@ export interface PersonalDataPolicy {
 export const ERASED = 'erased-person';
 /** What replaces quotes of the person (name, chat ids) in free texts. */
 export const ERASED_QUOTE = '[erased person]';
+/** What replaces texts others wrote about the person. */
+export const ERASED_TEXT = '[erased with the person’s data]';
 
 export function newPseudonym(): string {
   return `${ERASED}:${randomBytes(8).toString('hex')}`;
@@ -101,6 +110,7 @@ registerPersonalDataPolicy('AuditLog', {
   // made by them about others or the team, or by others about them: others' records, pseudonymised
   mentions: (id) => ({ $or: [{ 'actor.personId': id }, { 'target.athleteId': id }, { 'target.id': id }] }),
   freeText: ['reason', 'before', 'after'],
+  aboutText: { about: (d, id) => (d.target as Filter | undefined)?.athleteId === id || (d.target as Filter | undefined)?.id === id, keys: ['reason'] },
 });
 registerPersonalDataPolicy('Invitation', {
   owned: (id) => ({ personId: id }),
@@ -143,7 +153,7 @@ export function quotesOf(displayName: string | undefined, accountIds: readonly s
   return { names, accountIds: [...new Set(accountIds)] };
 }
 
-function redactAt(doc: Filter, path: string, q: Quotes): void {
+function redactAt(doc: Filter, path: string, q: Quotes, clearKeys: readonly string[] = []): void {
   const keys = path.split('.');
   let node: unknown = doc;
   for (const k of keys.slice(0, -1)) {
@@ -152,14 +162,14 @@ function redactAt(doc: Filter, path: string, q: Quotes): void {
   }
   if (!node || typeof node !== 'object') return;
   const last = keys[keys.length - 1]!;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return redactQuotes(v, q);
-    if (Array.isArray(v)) return v.map(walk);
+  const walk = (v: unknown, key: string): unknown => {
+    if (typeof v === 'string') return clearKeys.includes(key) ? ERASED_TEXT : redactQuotes(v, q);
+    if (Array.isArray(v)) return v.map((x) => walk(x, key));
     if (v && typeof v === 'object' && !(v instanceof Date) && Object.getPrototypeOf(v) === Object.prototype)
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
     return v;
   };
-  if (last in (node as Filter)) (node as Filter)[last] = walk((node as Filter)[last]);
+  if (last in (node as Filter)) (node as Filter)[last] = walk((node as Filter)[last], last);
 }
 
 /** The person's own collections last: an interrupted erase can be re-run by the person. */
@@ -169,6 +179,8 @@ export class MongoPersonalDataStore implements PersonalDataStore {
   constructor(
     private readonly conn: Connection,
     private readonly mutex?: Mutex,
+    /** Pushes the erasure to disk (the embedded database's WAL checkpoint); awaited, and a rejection fails the erase. */
+    private readonly afterErase?: () => Promise<unknown>,
   ) {}
 
   /** Every registered model with its policy; throws when one has none. */
@@ -217,8 +229,9 @@ export class MongoPersonalDataStore implements PersonalDataStore {
           const rewrite = async () => {
             const cur = (await model.findById(ref._id).lean().exec()) as Filter | null;
             if (!cur) return;
+            const clear = policy.aboutText?.about(cur, personId) ? policy.aboutText.keys : [];
             const { _id, ...rest } = deepReplace(cur, personId, pseudonym) as Filter;
-            for (const path of policy.freeText ?? []) redactAt(rest, path, quotes);
+            for (const path of policy.freeText ?? []) redactAt(rest, path, quotes, clear);
             await model.replaceOne({ _id: cur._id }, { _id: cur._id, ...rest }).exec();
           };
           if (this.mutex && policy.lockKey) await this.mutex.withLock(policy.lockKey(ref), rewrite);
@@ -228,6 +241,8 @@ export class MongoPersonalDataStore implements PersonalDataStore {
       }
       if (policy.owned || policy.mentions) counts[collection] = n;
     }
+    // The rows are gone; their old page copies in the write-ahead log go now (the person can re-run the erase if this fails).
+    await this.afterErase?.();
     return counts;
   }
 

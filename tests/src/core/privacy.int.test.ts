@@ -145,6 +145,9 @@ describe('deleteMyData', () => {
     const p = (await h.deps.prescriptions.get(other.athlete.personId, '2026-11-23'))!;
     expect(p.override).toMatchObject({ by: expect.stringMatching(PSEUDONYM), reason: 'travel' });
     expect((await h.core.listConstraints(other.athlete, other.athlete.personId))[0]).toMatchObject({ by: p.override!.by, value: 90 });
+    // the coach's audit entries about the athlete survive, the coach pseudonymised, the texts about the athlete kept
+    const entries = await h.deps.audit.list({ athleteId: other.athlete.personId, action: 'prescription.override' });
+    expect(entries).toEqual([expect.objectContaining({ actor: expect.objectContaining({ kind: 'person', personId: p.override!.by }), reason: 'travel' })]);
   });
 
   it('when an athlete deletes their data then the audit entries other people made about them survive under one pseudonym, their own entries go, and quotes of them are redacted', async () => {
@@ -166,9 +169,11 @@ describe('deleteMyData', () => {
     expect(pseudonym).toMatch(PSEUDONYM);
     expect(pseudonym).not.toContain(x.athlete.personId.slice(0, 8));
     // the actors stay who they were: the record of who did what to the athlete is intact
-    for (const d of survivors) expect(d.actor, String(d.action)).toEqual(byOthers.find((e) => e.id === d._id)!.actor);
-    const quoted = survivors.find((d) => d.action === 'prescription.override' && String(d.reason).includes('ill'))!;
-    expect(quoted.reason).toBe('[erased person] told me ([erased person]) she is ill');
+    for (const d of survivors) expect(d.actor, String(d.action)).toEqual(byOthers.find((e) => e.id === String(d._id))!.actor);
+    // what others wrote about the athlete is the athlete's data: gone, the fact that they wrote stays
+    const overrides = survivors.filter((d) => d.action === 'prescription.override');
+    expect(overrides.map((d) => d.reason)).toEqual(['[erased with the person’s data]', '[erased with the person’s data]']);
+    expect(survivors.find((d) => d.action === 'constraint.set')).toMatchObject({ reason: '[erased with the person’s data]', after: { reason: '[erased with the person’s data]', value: 90 } });
     expect(await col.countDocuments({ _id: { $in: own.map((e) => e.id) } as never })).toBe(0);
     expect(occurrences(await rawDump(), [x.athlete.personId, x.name, x.name.split(' ').at(-1)!, x.discordId, x.slackId])).toEqual([]);
     // another erasure draws another pseudonym: nothing links the two
