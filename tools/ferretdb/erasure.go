@@ -29,10 +29,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // secureDeletePragma is added to FerretDB's SQLite URL.
 const secureDeletePragma = "_pragma=secure_delete(on)"
+
+// checkpointPatience is how long one database file's checkpoint retries while readers block it.
+const checkpointPatience = 10 * time.Second
 
 // makePrivate chmods dir to 0700 and everything in it to 0700 (directories) / 0600 (files).
 func makePrivate(dir string) error {
@@ -78,9 +82,23 @@ func checkpointFile(ctx context.Context, path string) (bool, error) {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	var blocked, logFrames, checkpointed int
-	if err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&blocked, &logFrames, &checkpointed); err != nil {
-		return false, err
+	// A reader holding an older snapshot keeps the WAL from being cut: try again for a while.
+	deadline := time.Now().Add(checkpointPatience)
+	for {
+		var blocked, logFrames, checkpointed int
+		if err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&blocked, &logFrames, &checkpointed); err != nil {
+			return false, err
+		}
+		if blocked == 0 {
+			return false, nil
+		}
+		if time.Now().After(deadline) {
+			return true, nil
+		}
+		select {
+		case <-ctx.Done():
+			return true, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	return blocked != 0, nil
 }

@@ -55,6 +55,7 @@ describe.runIf(embeddedRun)('erasure reaches the disk (embedded FerretDB)', () =
     notes: `feedback notes ${tag}`,
   };
   let athleteId = '';
+  const checkpoints: { files: number; busy: number }[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'twincoach-erasure-'));
@@ -62,7 +63,7 @@ describe.runIf(embeddedRun)('erasure reaches the disk (embedded FerretDB)', () =
     conn = await connectDatabase({ uri: db.uri, dbName: 'erasure', attempts: 3 });
     registerModels(conn);
     await ensureIndexes(conn);
-    const repos = createRepositories(conn, { cipher: new TokenCipher({ current: TEST_KEY }) });
+    const repos = createRepositories(conn, { cipher: new TokenCipher({ current: TEST_KEY }), afterErase: async () => void checkpoints.push(await db.checkpoint()) });
     core = createUseCases({ ...repos, clock: new TestClock(`${TODAY}T07:00:00Z`), newId: randomUUID, engine: new FakeEngine(), twin: new FakeTwin(), notifier: new RecordingNotifier(), mergeDays: mergeSourceDays });
   }, 120_000);
 
@@ -86,6 +87,7 @@ describe.runIf(embeddedRun)('erasure reaches the disk (embedded FerretDB)', () =
     expect(grep(dataDir, [athleteId, secret.name, secret.discordId, secret.override, secret.notes]).length).toBeGreaterThanOrEqual(5);
 
     await core.deleteMyData(actor, { confirm: true });
+    expect(checkpoints).toEqual([{ files: expect.any(Number), busy: 0 }]);
 
     expect(grep(dataDir, [athleteId, secret.name, secret.discordId, secret.override, secret.notes])).toEqual([]);
     // the service keeps working on the same files, and the coach's own records are still there
