@@ -65,7 +65,7 @@ export const registerCommand = defineCommand({
         if (!isAppError(err, 'TEAM.NOT_FOUND')) throw err;
       }
     }
-    return done(`Welcome, ${profile.displayName}`, `You’re registered as a ${profile.level} ${profile.sport} athlete${joined ? ` in ${joined}` : ''}. Your session arrives at ${profile.morningTime} (${profile.timezone}).`, {
+    return done(`Welcome, ${profile.displayName}`, `You’re registered as a ${profile.level} ${profile.sport} athlete${joined ? ` in ${joined}` : ''}. Your session arrives at ${profile.morningTime} (${profile.timezone}).${joined ? ' The team channel shows your session, not your readiness (/settings team_channel to change).' : ''}`, {
       sections: [
         {
           title: 'Next',

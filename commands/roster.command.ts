@@ -31,6 +31,21 @@ export const rosterCommand = defineCommand({
         personId = roster.members.find((m) => m.displayName.toLowerCase() === member.toLowerCase())?.personId ?? member;
       }
       const list = roles.split(/[\s,]+/).filter(Boolean).map((r) => r.toLowerCase()) as Role[];
+      const roster = await deps.core.teamRoster(actor, team.teamId);
+      const current = roster.members.find((m) => m.personId === personId);
+      // The athlete role takes the athlete's consent: it becomes an invitation they answer themselves.
+      if (list.includes('athlete') && !current?.roles.includes('athlete')) {
+        const others = list.filter((r) => r !== 'athlete');
+        if (others.length > 0) await deps.core.setMemberRoles(actor, team.teamId, personId, [...new Set([...(current?.roles ?? []), ...others])]);
+        const { invitation, outcome, displayName: name } = await deps.core.inviteAthlete(actor, team.teamId, personId);
+        const rolesNow = others.length > 0 ? ` ${name} is now ${others.join(' and ')} in ${team.teamName}.` : '';
+        if (outcome === 'member') return done('Already an athlete', `${name} already trains in ${team.teamName}.${rolesNow}`);
+        return done(
+          outcome === 'sent' ? 'Invitation sent' : 'Invitation still open',
+          `${name} becomes an athlete of ${team.teamName} once they accept — until then you can’t see or change their training. ` +
+            `I told them who invited them; they can also answer with /join invite:${invitation.code} (until ${invitation.expiresAt.toISOString().slice(0, 10)}).${rolesNow}`,
+        );
+      }
       const saved = await deps.core.setMemberRoles(actor, team.teamId, personId, list);
       const name = (await deps.core.teamRoster(actor, team.teamId)).members.find((m) => m.personId === saved.personId)?.displayName ?? member;
       return done('Roles changed', `${name}: ${saved.roles.join(', ')} in ${team.teamName}.`);
@@ -39,7 +54,7 @@ export const rosterCommand = defineCommand({
     const line = (m: (typeof roster.members)[number]) =>
       `• *${m.displayName}* — ${m.roles.join(', ')}${m.status === 'paused' ? ' · paused' : ''} · ${m.platforms.join('+') || 'no chat account'}`;
     return note(`${roster.team.name}: ${roster.members.length} member${roster.members.length === 1 ? '' : 's'}`, roster.members.map(line).join('\n') || 'Nobody yet.', {
-      footer: `Approval mode ${roster.team.settings.approvalMode ? 'on' : 'off'} · athletes join with /join in the team channel`,
+      footer: `Approval mode ${roster.team.settings.approvalMode ? 'on' : 'off'} · athletes join with /join in the team channel, or accept an invitation (/roster member:@name roles:athlete)`,
     });
   },
 });

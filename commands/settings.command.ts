@@ -1,5 +1,5 @@
 import type { SettingsPatch } from '../src/core/settings.use-case.ts';
-import { LEVEL_CHOICES, SPORT_CHOICES } from './shared-options.ts';
+import { LEVEL_CHOICES, SPORT_CHOICES, TEAM_CHANNEL_CHOICES } from './shared-options.ts';
 import { done, me, note } from './support.ts';
 import { defineCommand } from './types.ts';
 
@@ -14,6 +14,7 @@ export const settingsCommand = defineCommand({
     { name: 'level', label: 'Level', description: 'Your level', type: 'choice', choices: LEVEL_CHOICES },
     { name: 'goal_date', label: 'Goal date', description: 'Race or test day, yyyy-mm-dd (none to clear)', type: 'date', clearable: true },
     { name: 'goal_name', label: 'Goal', description: 'What the goal is, e.g. Berlin marathon', type: 'string', max: 80 },
+    { name: 'team_channel', label: 'Team channel shows', description: 'What team channels show of you each morning (default: session only)', type: 'choice', choices: TEAM_CHANNEL_CHOICES },
     { name: 'dms', label: 'DMs', description: 'May I message you directly? yes/no', type: 'boolean' },
     { name: 'name', label: 'Name', description: 'The name I use for you', type: 'string', max: 80 },
   ],
@@ -33,12 +34,14 @@ export const settingsCommand = defineCommand({
     if (goal !== undefined) patch.goalDate = goal;
     const goalName = ctx.values.goal_name;
     if (goalName !== undefined) patch.goalName = goalName;
+    const teamChannel = ctx.values.team_channel;
+    if (teamChannel !== undefined) patch.teamChannel = teamChannel;
     const dms = ctx.values.dms;
     if (dms !== undefined) patch.dmsEnabled = dms;
     const name = ctx.values.name;
     if (name !== undefined) patch.displayName = name;
 
-    const show = (s: { displayName: string; timezone: string; dmsEnabled: boolean; athlete?: { morningTime: string; sport: string; level: string; goalDate?: string; goalName?: string; status: string } | null }) => {
+    const show = (s: { displayName: string; timezone: string; dmsEnabled: boolean; athlete?: { morningTime: string; sport: string; level: string; goalDate?: string; goalName?: string; status: string; teamChannel?: TeamChannelShare } | null }) => {
       const fields = [
         { label: 'Name', value: s.displayName, inline: true },
         { label: 'Time zone', value: s.timezone, inline: true },
@@ -50,6 +53,7 @@ export const settingsCommand = defineCommand({
           { label: 'Sport', value: `${s.athlete.sport} (${s.athlete.level})`, inline: true },
           { label: 'Goal', value: s.athlete.goalDate ? `${s.athlete.goalName ?? 'goal'} on ${s.athlete.goalDate}` : 'none', inline: true },
           { label: 'Coaching', value: s.athlete.status, inline: true },
+          { label: 'Team channel shows', value: (s.athlete.teamChannel ?? 'session') === 'readiness' ? 'session and readiness' : 'session only', inline: true },
         );
       return [{ fields }];
     };

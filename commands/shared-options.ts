@@ -4,7 +4,7 @@
  * `ctx.values.session` a SessionType.
  */
 import { PROVIDERS, type ProviderId } from '../src/core/metrics.ts';
-import type { Completion } from '../src/core/types.ts';
+import type { Completion, TeamChannelShare } from '../src/core/types.ts';
 import { LEVELS, SESSION_TYPES, SPORTS, type Level, type SessionType, type Sport } from '../twin/types.ts';
 import { sessionName } from '../src/core/presenters/index.ts';
 import type { OptionChoice, OptionSpec } from './types.ts';
@@ -22,6 +22,11 @@ export const COMPLETION_CHOICES: readonly OptionChoice<Completion>[] = [
   { value: 'done', label: 'Done' },
   { value: 'partial', label: 'Partly' },
   { value: 'skipped', label: 'Skipped' },
+];
+
+export const TEAM_CHANNEL_CHOICES: readonly OptionChoice<TeamChannelShare>[] = [
+  { value: 'session', label: 'My session only' },
+  { value: 'readiness', label: 'My session and readiness' },
 ];
 
 export const athleteOption = (description = 'The athlete (mention them, or their name)') => ({ name: 'athlete', description, type: 'user', required: true }) as const satisfies OptionSpec;

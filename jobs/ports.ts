@@ -6,7 +6,7 @@
  */
 import type { ChatMessage } from '../src/core/chat.ts';
 import type { DailyObservation, Level, Sport } from '../twin/types.ts';
-import type { AthleteStatus, Platform, PrescriptionRecord } from '../src/core/types.ts';
+import type { AthleteStatus, Platform, PrescriptionRecord, TeamChannelShare } from '../src/core/types.ts';
 
 /** When an athlete's day happens: enough to schedule their morning, nightly ingest and evening reminder. */
 export interface AthleteSchedule {
@@ -56,6 +56,8 @@ export interface AthleteContact {
   athleteId: string;
   displayName: string;
   timezone: string;
+  /** What team channels may show: 'session' (default) or 'readiness' too — the athlete's choice. */
+  teamChannel: TeamChannelShare;
   /** Every place this athlete's messages go on the configured platforms (may be empty). */
   recipients: Recipient[];
 }

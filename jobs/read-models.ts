@@ -6,7 +6,7 @@
 import { addDays } from '../src/core/local-time.ts';
 import { buildHistory } from '../src/core/observations.ts';
 import type { Repositories } from '../src/core/ports.ts';
-import type { Identity, Platform } from '../src/core/types.ts';
+import { DEFAULT_TEAM_CHANNEL_SHARE, type Identity, type Platform } from '../src/core/types.ts';
 import type { DailyObservation } from '../twin/types.ts';
 import type { AthleteContact, AthleteSchedule, ContactDirectory, DayFacts, HistorySource, Recipient, ScheduleSource } from './ports.ts';
 
@@ -95,7 +95,7 @@ export function repositoryContacts(repos: Repos, options: ContactOptions): Conta
             recipients.push({ channel, audience: 'team', teamId: team!.id, target: { platform: b.platform, kind: 'channel', channelId: b.channelId } });
           }
         }
-        out.set(p.id, { athleteId: p.id, displayName: p.displayName, timezone: p.timezone, recipients });
+        out.set(p.id, { athleteId: p.id, displayName: p.displayName, timezone: p.timezone, teamChannel: p.teamChannel ?? DEFAULT_TEAM_CHANNEL_SHARE, recipients });
       }
       return out;
     },

@@ -56,6 +56,7 @@ import { CalibratingTwinUpdater, createUseCases, TokenCipher, type UseCases } fr
 import { createConnectFlow, type ConnectFlow } from './core/connect-flow.use-case.ts';
 import { athleteIngestPort, createIngestService, type IngestService } from './core/ingest.use-case.ts';
 import type { ProviderId } from './core/metrics.ts';
+import { presentInvitation } from './core/presenters/index.ts';
 import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
 import { connectDatabase, ensureIndexes, pingDatabase, safeUri, type Connection } from './db/connection.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
@@ -143,6 +144,19 @@ export interface Service {
   policyId(): string;
   /** Stops everything in order; safe to call more than once. */
   stop(reason?: string): Promise<void>;
+}
+
+/**
+ * After an erasure, cut the embedded database's write-ahead logs (the deleted rows' old page copies).
+ * The erase itself is done by then: a failure here is logged loudly, not shown to the person.
+ */
+async function checkpointAfterErase(db: EmbeddedDatabase, logger: Logger): Promise<void> {
+  try {
+    const { files, busy } = await db.checkpoint();
+    if (busy > 0) logger.warn({ component: 'privacy', files, busy }, 'after an erasure, a database file stayed busy: its WAL was not truncated');
+  } catch (err) {
+    logger.error({ component: 'privacy', err }, 'after an erasure, the WAL checkpoint failed');
+  }
 }
 
 /** Core events → in-process listeners (the morning job's approval signal, the twin cache) and the log. */
@@ -239,7 +253,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       cipherKey = randomBytes(32).toString('base64');
       logger.info({ component: 'crypto' }, 'TOKEN_ENCRYPTION_KEY is not set: using a throw-away key for this run (no wearable provider can be connected)');
     }
-    const dbRepos = connection ? createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }) }) : undefined;
+    const dbRepos = connection ? createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }), ...(embedded ? { afterErase: () => checkpointAfterErase(embedded!, logger) } : {}) }) : undefined;
     const repos: Repositories = dbRepos ?? createMemoryRepositories(randomUUID);
     if (options.singleProcess && connection) {
       if (!embedded) throw new Error('singleProcess needs the embedded database (nobody else may use it)');
@@ -514,7 +528,14 @@ export async function startService(config: Config, logger: Logger, options: Serv
       if (out.status === 'sent' || out.status === 'fallback' || out.status === 'already_sent')
         await core.recordDelivery(athleteId, date, 'dm', { status: 'sent', revision: rx.revision, ...(out.message?.messageId ? { messageRef: out.message.messageId } : {}) });
     };
+    /** A coach invited a person: DM them who, to which team, with Join / Decline buttons (once per code). */
+    const tellInvitation = async (e: Extract<CoreEvent, { type: 'team.invited' }>) => {
+      const dm = (await contacts.contacts([e.personId])).get(e.personId)?.recipients.find((r) => r.audience === 'athlete');
+      if (!dm) return; // DMs off: the coach got the code to pass on, and /join in a DM lists open invitations
+      await delivery.deliver(`invite:${e.teamId}:${e.personId}:${e.code}`, dm.target, presentInvitation({ teamName: e.teamName, invitedByName: e.byName, code: e.code, expiresAt: e.expiresAt }));
+    };
     notifier.on((e) => {
+      if (e.type === 'team.invited') void tellInvitation(e).catch((err) => logger.warn({ err, personId: e.personId }, 'could not tell the person about the invitation'));
       if (e.type === 'prescription.approved' || e.type === 'prescription.overridden') jobs.morning.approvalsChanged();
       if (e.type === 'prescription.overridden') void tellOverride(e.athleteId, e.date).catch((err) => logger.warn({ err, athleteId: e.athleteId }, 'could not tell the athlete about the override'));
       if (e.type === 'feedback.recorded') void loadTwin(e.athleteId).catch(() => undefined);

@@ -13,6 +13,7 @@ import { connectProvider, disconnectProvider, listMyConnections } from './connec
 import { listConstraints, removeConstraint, setConstraint } from './constraints.use-case.ts';
 import { recordCheckin, recordFeedback, recordTestResult } from './feedback.use-case.ts';
 import { createLinkCode, linkIdentity, registerAthlete, registerPerson, resolveActor } from './identity.use-case.ts';
+import { answerInvitation, inviteAthlete, myInvitations } from './invitation.use-case.ts';
 import { recordSourceDays } from './metrics.use-case.ts';
 import { activatePolicyModel, publishPolicyModel, saveTwinCalibration } from './models.use-case.ts';
 import { applyOverride } from './override.use-case.ts';
@@ -34,6 +35,9 @@ const USE_CASES = {
   createTeam,
   findTeamByChannel,
   joinTeam,
+  inviteAthlete,
+  answerInvitation,
+  myInvitations,
   setMemberRoles,
   updateTeamSettings,
   updateSettings,

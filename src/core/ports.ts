@@ -23,6 +23,7 @@ import type {
   DailyMetricsRecord,
   FeedbackRecord,
   Identity,
+  Invitation,
   LinkCode,
   Membership,
   Person,
@@ -84,6 +85,17 @@ export interface TeamRepository {
   /** Claim a chat channel for a team: 'duplicate' when another team holds it. */
   claimBinding(binding: ChatBinding, teamId: string): Promise<InsertResult>;
   findByBinding(platform: Platform, workspaceId: string, channelId: string): Promise<Team | null>;
+}
+
+export interface InvitationRepository {
+  /** 'duplicate' when the (team, person) pair already has an invitation (whatever its state). */
+  insert(invitation: Invitation): Promise<InsertResult>;
+  get(teamId: string, personId: string): Promise<Invitation | null>;
+  findByCode(code: string): Promise<Invitation | null>;
+  /** Replace the stored invitation (callers hold the invitation's lock). */
+  replace(invitation: Invitation): Promise<void>;
+  listForPerson(personId: string): Promise<Invitation[]>;
+  listForTeam(teamId: string): Promise<Invitation[]>;
 }
 
 export interface MembershipRepository {
@@ -238,6 +250,8 @@ export type CoreEvent =
   | { type: 'feedback.recorded'; athleteId: string; date: string; created: boolean }
   | { type: 'athlete.paused' | 'athlete.resumed'; athleteId: string; by: string }
   | { type: 'identity.linked'; personId: string; platform: Platform }
+  /** A coach invited a person to train in a team: tell them who, and let them answer (buttons). */
+  | { type: 'team.invited'; personId: string; teamId: string; teamName: string; by: string; byName: string; code: string; expiresAt: Date }
   | { type: 'connection.connected'; athleteId: string; provider: ProviderId }
   /** Published once per loss of access (ingest): the athlete has to /connect the provider again. */
   | { type: 'connection.needs_reauth'; athleteId: string; provider: ProviderId; reason: string };
@@ -284,6 +298,7 @@ export interface Repositories {
   policyModels: PolicyModelRepository;
   audit: AuditRepository;
   linkCodes: LinkCodeRepository;
+  invitations: InvitationRepository;
   personalData: PersonalDataStore;
   mutex: Mutex;
 }

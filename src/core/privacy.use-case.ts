@@ -2,7 +2,12 @@
  * The athlete's rights over their data: a full export (every collection, secrets masked) and a hard
  * delete across every collection. The store behind PersonalDataStore must cover every registered model —
  * src/db refuses to export or erase while a model has no personal-data policy, so a new model can't be
- * forgotten. What remains after a delete is one audit tombstone with counts and no personal data.
+ * forgotten. What remains after a delete is one audit tombstone with counts and no personal data — and
+ * the records other people made about the person (a coach's overrides, constraints, invitations, their
+ * audit entries), kept for accountability under a random pseudonym drawn once per erasure, with quotes of
+ * the person's name and chat ids redacted (src/db/personal-data.ts). The person's own audit entries (what
+ * they or the system did about them) are deleted with the rest. After the delete, `onErased` (when the
+ * store offers it) pushes the deletion to disk: the embedded database checkpoints and truncates its WAL.
  */
 import { audit } from './context.ts';
 import { fail } from './error-codes.ts';

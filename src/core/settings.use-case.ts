@@ -4,13 +4,14 @@
 import { audit, loadProfile, publish, requireSelfOrCoach, todayIn } from './context.ts';
 import { fail } from './error-codes.ts';
 import type { CoreDeps } from './ports.ts';
-import type { Actor, AthleteProfile } from './types.ts';
+import type { Actor, AthleteProfile, TeamChannelShare } from './types.ts';
 import {
   requireDisplayName,
   requireGoalDate,
   requireLevel,
   requireMorningTime,
   requireSport,
+  requireTeamChannelShare,
   requireTimezone,
 } from './validation.ts';
 import type { Level, Sport } from '../../twin/types.ts';
@@ -25,9 +26,11 @@ export interface SettingsPatch {
   /** null clears the goal. */
   goalDate?: string | null;
   goalName?: string | null;
+  /** What team channels show of you: 'session' (the default) or 'readiness' too. */
+  teamChannel?: TeamChannelShare;
 }
 
-const ATHLETE_KEYS = ['morningTime', 'sport', 'level', 'goalDate', 'goalName'] as const;
+const ATHLETE_KEYS = ['morningTime', 'sport', 'level', 'goalDate', 'goalName', 'teamChannel'] as const;
 
 /** Change your own settings. Athlete fields need an athlete profile. Returns the person (and profile). */
 export async function updateSettings(deps: CoreDeps, actor: Actor, patch: SettingsPatch): Promise<{ displayName: string; timezone: string; dmsEnabled: boolean; athlete?: AthleteProfile }> {
@@ -37,6 +40,7 @@ export async function updateSettings(deps: CoreDeps, actor: Actor, patch: Settin
   const morningTime = patch.morningTime === undefined ? undefined : requireMorningTime(patch.morningTime);
   const sport = patch.sport === undefined ? undefined : requireSport(patch.sport);
   const level = patch.level === undefined ? undefined : requireLevel(patch.level);
+  const teamChannel = patch.teamChannel === undefined ? undefined : requireTeamChannelShare(patch.teamChannel);
 
   return deps.mutex.withLock(`person:${actor.personId}`, async () => {
     const person = await deps.persons.get(actor.personId);
@@ -56,11 +60,14 @@ export async function updateSettings(deps: CoreDeps, actor: Actor, patch: Settin
     await deps.persons.replace(nextPerson);
     if (athlete && touchesAthlete) {
       const next = { ...athlete, morningTime: morningTime ?? athlete.morningTime, sport: sport ?? athlete.sport, level: level ?? athlete.level, updatedAt: now };
+      if (teamChannel !== undefined) next.teamChannel = teamChannel;
       if (goalDate === null) delete next.goalDate;
       else if (goalDate !== undefined) next.goalDate = goalDate;
       if (patch.goalName === null) delete next.goalName;
       else if (patch.goalName !== undefined) next.goalName = patch.goalName.slice(0, 80);
       await deps.athletes.replace(next);
+      if (teamChannel !== undefined && teamChannel !== (athlete.teamChannel ?? 'session'))
+        await audit(deps, actor, 'athlete.team_channel', { kind: 'athlete', athleteId: actor.personId }, { before: athlete.teamChannel ?? 'session', after: teamChannel });
     }
     const [profile] = athlete ? await deps.athletes.profiles([actor.personId]) : [];
     return { displayName: nextPerson.displayName, timezone: nextPerson.timezone, dmsEnabled: nextPerson.dmsEnabled, ...(profile ? { athlete: profile } : {}) };

@@ -1,12 +1,17 @@
 /**
  * Teams: create one bound to a chat channel, join it, give roles, change its settings.
  * A chat channel belongs to at most one team (claimed by an insert on a unique key).
+ *
+ * Consent: only the athlete makes themself an athlete of a team — joinTeam, reached by `/join` in the
+ * team's channel or by accepting an invitation (invitation.use-case.ts). setMemberRoles gives and takes
+ * coach and admin roles and may take the athlete role away, but never gives it (TEAM.CONSENT_REQUIRED):
+ * anyone can create a team, so an admin's word is no consent.
  */
 import { audit, requireTeamRole } from './context.ts';
 import { fail } from './error-codes.ts';
 import type { CoreDeps } from './ports.ts';
-import { ROLES, type Actor, type ChatBinding, type Membership, type Platform, type Role, type Team, type TeamSettings } from './types.ts';
-import { requireMorningTime, requireUnits, shown } from './validation.ts';
+import { ROLES, type Actor, type ChatBinding, type Membership, type Platform, type Role, type Team, type TeamChannelShare, type TeamSettings } from './types.ts';
+import { requireMorningTime, requireTeamChannelShare, requireUnits, shown } from './validation.ts';
 
 export const DEFAULT_TEAM_SETTINGS: Readonly<TeamSettings> = Object.freeze({ approvalMode: false, units: 'metric', defaultMorningTime: '06:30' });
 
@@ -50,11 +55,18 @@ export async function findTeamByChannel(deps: CoreDeps, platform: Platform, work
   return team;
 }
 
-/** Join a team as an athlete (the actor needs an athlete profile). Idempotent. */
-export async function joinTeam(deps: CoreDeps, actor: Actor, teamId: string): Promise<Membership> {
+export interface JoinOptions {
+  /** What team channels may show of you from now on (stored on your profile, see /settings). Unset: unchanged. */
+  teamChannel?: TeamChannelShare;
+}
+
+/** Join a team as an athlete (the actor needs an athlete profile) — the athlete's own act. Idempotent. */
+export async function joinTeam(deps: CoreDeps, actor: Actor, teamId: string, options: JoinOptions = {}): Promise<Membership> {
   const team = await loadTeam(deps, teamId);
+  const share = options.teamChannel === undefined ? undefined : requireTeamChannelShare(options.teamChannel);
   if (!(await deps.athletes.get(actor.personId)))
     throw fail('ATHLETE.NOT_REGISTERED', 'Register as an athlete first (/register), then join the team.');
+  if (share !== undefined) await setTeamChannelShare(deps, actor, share);
   const membership: Membership = { teamId: team.id, personId: actor.personId, roles: ['athlete'], joinedAt: deps.clock.now() };
   if ((await deps.memberships.insert(membership)) === 'inserted') {
     await audit(deps, actor, 'team.joined', { kind: 'membership', teamId: team.id, athleteId: actor.personId }, { after: membership.roles });
@@ -70,7 +82,21 @@ export async function joinTeam(deps: CoreDeps, actor: Actor, teamId: string): Pr
   });
 }
 
-/** Admins set a member's roles (adding the person when not yet a member). The last admin cannot be removed. */
+/** The athlete's choice of what team channels show of them (under the person lock, audited when it changes). */
+export async function setTeamChannelShare(deps: CoreDeps, actor: Actor, share: TeamChannelShare): Promise<void> {
+  await deps.mutex.withLock(`person:${actor.personId}`, async () => {
+    const a = await deps.athletes.get(actor.personId);
+    if (!a || (a.teamChannel ?? 'session') === share) return;
+    await deps.athletes.replace({ ...a, teamChannel: share, updatedAt: deps.clock.now() });
+    await audit(deps, actor, 'athlete.team_channel', { kind: 'athlete', athleteId: actor.personId }, { before: a.teamChannel ?? 'session', after: share });
+  });
+}
+
+/**
+ * Admins set a member's coach/admin roles (adding the person when not yet a member) and may remove the
+ * athlete role. The athlete role is never given here: that takes the athlete's consent (TEAM.CONSENT_REQUIRED;
+ * invite them instead). The last admin cannot be removed.
+ */
 export async function setMemberRoles(deps: CoreDeps, actor: Actor, teamId: string, personId: string, roles: Role[]): Promise<Membership> {
   const unique = [...new Set(roles)];
   if (unique.length === 0 || unique.some((r) => !(ROLES as readonly string[]).includes(r)))
@@ -85,6 +111,8 @@ export async function setMemberRoles(deps: CoreDeps, actor: Actor, teamId: strin
     const current = members.find((m) => m.personId === personId) ?? null;
     const adminsAfter = members.filter((m) => m.personId !== personId && m.roles.includes('admin')).length + (unique.includes('admin') ? 1 : 0);
     if (adminsAfter === 0) throw fail('TEAM.LAST_ADMIN', 'A team needs at least one admin. Make someone else admin first.');
+    if (unique.includes('athlete') && !current?.roles.includes('athlete'))
+      throw fail('TEAM.CONSENT_REQUIRED', 'Athletes join a team themselves: invite them (/roster member:@name roles:athlete sends an invitation) or ask them to /join in the team’s channel.');
     const next: Membership = { teamId, personId, roles: unique, joinedAt: current?.joinedAt ?? deps.clock.now() };
     if (current) await deps.memberships.replace(next);
     else await deps.memberships.insert(next);

@@ -69,9 +69,20 @@ export interface Athlete {
   consent: Consent;
   /** A simulated athlete driven by the twin in local mode. */
   simulated: boolean;
+  /**
+   * What the daily summary in a team channel shows of this athlete: 'session' (name and session only —
+   * the default when unset) or 'readiness' (also the readiness band from HRV, resting HR and sleep).
+   * The athlete chooses when joining and in /settings; coaches see readiness on the board either way.
+   */
+  teamChannel?: TeamChannelShare;
   createdAt: Date;
   updatedAt: Date;
 }
+
+export const TEAM_CHANNEL_SHARES = ['session', 'readiness'] as const;
+export type TeamChannelShare = (typeof TEAM_CHANNEL_SHARES)[number];
+/** The privacy-preserving default: a shared channel sees the session, not the body behind it. */
+export const DEFAULT_TEAM_CHANNEL_SHARE: TeamChannelShare = 'session';
 
 /** Athlete joined with its person: what use cases mostly need. */
 export interface AthleteProfile extends Athlete {
@@ -111,6 +122,23 @@ export interface Membership {
   personId: string;
   roles: Role[];
   joinedAt: Date;
+}
+
+/**
+ * An invitation to train in a team: a coach asks, the athlete answers. Until the athlete accepts there
+ * is no membership, so the coach has no power over them. One per (team, person): `id` is
+ * `<teamId>:<personId>`; `code` is what the athlete types or their button carries (bound to them).
+ */
+export interface Invitation {
+  id: string;
+  teamId: string;
+  personId: string;
+  code: string;
+  invitedBy: string;
+  status: 'pending' | 'accepted' | 'declined';
+  createdAt: Date;
+  expiresAt: Date;
+  answeredAt?: Date;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { LEVELS, SESSION_TYPES, SPORTS, type Level, type SessionType, type Sport } from '../../twin/types.ts';
 import { fail, type ErrorCode } from './error-codes.ts';
 import { isIsoDate, isValidZone } from './local-time.ts';
-import type { Units } from './types.ts';
+import { TEAM_CHANNEL_SHARES, type TeamChannelShare, type Units } from './types.ts';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -71,6 +71,12 @@ export function requireLevel(s: unknown): Level {
 export function requireUnits(s: unknown): Units {
   if (s !== 'metric' && s !== 'imperial') throw fail('SETTINGS.UNITS_INVALID', `Units must be metric or imperial; you sent ${shown(s)}`);
   return s;
+}
+
+export function requireTeamChannelShare(s: unknown): TeamChannelShare {
+  if (!(TEAM_CHANNEL_SHARES as readonly unknown[]).includes(s))
+    throw fail('SETTINGS.TEAM_CHANNEL_INVALID', `What your team channel shows must be ${TEAM_CHANNEL_SHARES.join(' or ')}; you sent ${shown(s)}`);
+  return s as TeamChannelShare;
 }
 
 export function requireGoalDate(d: unknown, today: string): string {

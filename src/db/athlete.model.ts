@@ -17,6 +17,8 @@ export interface AthleteDoc {
   pausedAt?: Date;
   consent: { givenAt: Date; version: string };
   simulated: boolean;
+  /** What team channels show of the athlete; unset = 'session' (the privacy-preserving default). */
+  teamChannel?: 'session' | 'readiness';
   createdAt: Date;
   updatedAt: Date;
 }
@@ -35,6 +37,7 @@ export const athleteSchema = schema<AthleteDoc>(
       required: true,
     },
     simulated: { type: Boolean, required: true, default: false },
+    teamChannel: { type: String, enum: ['session', 'readiness'] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

@@ -7,10 +7,15 @@
  * missing version file). It is cached under CACHE_DIR/ferretdb with a name that includes a hash of the
  * Go sources, so a change to tools/ferretdb rebuilds it. The process picks a free loopback port, prints
  * its URI, and exits when our process closes its stdin — an orphan never outlives us.
+ *
+ * Erasure on disk (issue 16): the Go main runs every SQLite connection with secure_delete and keeps the
+ * data directory private (0700, files 0600; we also create it 0700 here). `checkpoint()` asks it, over the
+ * same stdin pipe, to truncate every write-ahead log, so deleted rows leave no old page copies behind;
+ * the composition root wires it as the personal-data store's `afterErase` (tools/ferretdb/erasure.go).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -27,6 +32,11 @@ export interface EmbeddedDatabase {
   uri: string;
   binary: string;
   pid: number;
+  /**
+   * Truncate every write-ahead log (after an erasure). Resolves with how many database files were
+   * checkpointed and how many a reader kept busy; retries busy files up to `attempts` times (default 5).
+   */
+  checkpoint(attempts?: number): Promise<{ files: number; busy: number }>;
   stop(): Promise<void>;
 }
 
@@ -103,7 +113,8 @@ export interface StartEmbeddedOptions {
 /** Start FerretDB on a free loopback port with its SQLite files in dataDir. */
 export async function startEmbeddedDatabase(options: StartEmbeddedOptions): Promise<EmbeddedDatabase> {
   const binary = await ensureFerretdbBinary(options.cacheDir, options.logger);
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(options.dataDir, 0o700);
   const child: ChildProcess = spawn(binary, ['-dir', options.dataDir, '-listen', '127.0.0.1:0', '-log-level', 'warn'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -148,6 +159,45 @@ export async function startEmbeddedDatabase(options: StartEmbeddedOptions): Prom
     });
   });
 
+  // Answers to "checkpoint" requests, one line each, in order.
+  const answers: ((line: string) => void)[] = [];
+  let lineBuf = '';
+  child.stdout?.on('data', (chunk: string) => {
+    lineBuf += chunk;
+    let nl: number;
+    while ((nl = lineBuf.indexOf('\n')) !== -1) {
+      const line = lineBuf.slice(0, nl);
+      lineBuf = lineBuf.slice(nl + 1);
+      if (line.startsWith('CHECKPOINT ')) answers.shift()?.(line);
+    }
+  });
+  let queue: Promise<unknown> = Promise.resolve();
+  const checkpointOnce = () =>
+    new Promise<{ files: number; busy: number }>((resolve, reject) => {
+      if (child.exitCode !== null || !child.stdin?.writable) return reject(new AppError('DB.EMBEDDED_STOPPED', 'The embedded database is not running.'));
+      const timer = setTimeout(() => reject(new AppError('DB.CHECKPOINT_TIMEOUT', 'The embedded database did not answer the checkpoint request within 30 s.')), 30_000);
+      answers.push((line) => {
+        clearTimeout(timer);
+        const m = /files=(\d+) busy=(\d+) ok=(true|false)/.exec(line);
+        if (!m || m[3] !== 'true') return reject(new AppError('DB.CHECKPOINT_FAILED', `The embedded database could not checkpoint: ${line}`));
+        resolve({ files: Number(m[1]), busy: Number(m[2]) });
+      });
+      child.stdin.write('checkpoint\n');
+    });
+  const checkpoint = (attempts = 5) => {
+    const run = async () => {
+      let out = await checkpointOnce();
+      for (let i = 1; i < attempts && out.busy > 0; i++) {
+        await new Promise((r) => setTimeout(r, 100 * i));
+        out = await checkpointOnce();
+      }
+      return out;
+    };
+    const p = queue.then(run, run);
+    queue = p.catch(() => undefined);
+    return p;
+  };
+
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= new Promise<void>((resolve) => {
@@ -162,5 +212,5 @@ export async function startEmbeddedDatabase(options: StartEmbeddedOptions): Prom
     }));
 
   options.logger?.info({ component: 'ferretdb', pid: child.pid, dataDir: options.dataDir }, `embedded FerretDB ${FERRETDB_VERSION} listening`);
-  return { uri, binary, pid: child.pid ?? -1, stop };
+  return { uri, binary, pid: child.pid ?? -1, checkpoint, stop };
 }

@@ -12,6 +12,7 @@ import { MongoAuditRepository, MongoLinkCodeRepository } from './audit.repositor
 import { MongoConstraintRepository } from './constraint.repository.ts';
 import { MongoDailyMetricsRepository } from './daily-metrics.repository.ts';
 import { MongoFeedbackRepository } from './feedback.repository.ts';
+import { MongoInvitationRepository } from './invitation.repository.ts';
 import { registerModels } from './models.ts';
 import { LeaseMutex, type LeaseMutexOptions } from './mutex.ts';
 import { MongoPersonalDataStore } from './personal-data.ts';
@@ -32,6 +33,11 @@ export interface RepositoryOptions {
   mutex?: LeaseMutexOptions;
   /** Wall clock for record timestamps written by repositories themselves (connections). */
   now?: () => Date;
+  /**
+   * Run after every personal-data erasure, to push it to disk: the embedded database's WAL checkpoint
+   * (EmbeddedDatabase.checkpoint). Unset on a real MongoDB (its storage engine is the operator's concern).
+   */
+  afterErase?: () => Promise<unknown>;
 }
 
 export function createRepositories(conn: Connection, options: RepositoryOptions): Repositories & { connectionStore: MongoConnectionStore } {
@@ -55,7 +61,8 @@ export function createRepositories(conn: Connection, options: RepositoryOptions)
     policyModels: new MongoPolicyModelRepository(conn, newId),
     audit: new MongoAuditRepository(conn),
     linkCodes: new MongoLinkCodeRepository(conn),
-    personalData: new MongoPersonalDataStore(conn, mutex),
+    invitations: new MongoInvitationRepository(conn),
+    personalData: new MongoPersonalDataStore(conn, mutex, options.afterErase),
     mutex,
   };
 }

@@ -5,6 +5,7 @@ import { registerAuditModel } from './audit-log.model.ts';
 import { registerConstraintModel } from './constraint.model.ts';
 import { registerDailyMetricsModel } from './daily-metrics.model.ts';
 import { registerFeedbackModel } from './feedback.model.ts';
+import { registerInvitationModel } from './invitation.model.ts';
 import { registerLeaseModel } from './lease.repository.ts';
 import { registerLinkCodeModel } from './link-code.model.ts';
 import { registerIdentityModel, registerPersonModel } from './person.model.ts';
@@ -31,6 +32,7 @@ export const MODEL_REGISTRARS = [
   registerPolicyActivationModel,
   registerAuditModel,
   registerLinkCodeModel,
+  registerInvitationModel,
   registerLeaseModel,
 ] as const;
 

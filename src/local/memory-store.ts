@@ -17,6 +17,7 @@ import type {
   FeedbackRepository,
   IdentityRepository,
   InsertResult,
+  InvitationRepository,
   LinkCodeRepository,
   MembershipRepository,
   PersonalDataStore,
@@ -28,7 +29,7 @@ import type {
   TeamRepository,
   TwinParamsRepository,
 } from '../core/ports.ts';
-import type { Athlete, AuditEntry, ConstraintRecord, DailyMetricsRecord, FeedbackRecord, Identity, LinkCode, Membership, Person, PolicyActivation, PolicyModelRecord, PrescriptionRecord, ProviderConnectionRecord, Team, TwinParamsRecord } from '../core/types.ts';
+import type { Athlete, AuditEntry, ConstraintRecord, DailyMetricsRecord, FeedbackRecord, Identity, Invitation, LinkCode, Membership, Person, PolicyActivation, PolicyModelRecord, PrescriptionRecord, ProviderConnectionRecord, Team, TwinParamsRecord } from '../core/types.ts';
 import { InProcessMutex } from './in-process-mutex.ts';
 
 const copy = <T>(x: T): T => structuredClone(x);
@@ -50,6 +51,7 @@ export function createMemoryRepositories(newId: () => string): Repositories {
   const activations: PolicyActivation[] = [];
   const audit: AuditEntry[] = [];
   const codes = new Map<string, LinkCode>();
+  const invitations = new Map<string, Invitation>();
   const connections = new Map<string, ProviderConnectionRecord>();
   const ad = (athleteId: string, date: string) => `${athleteId}|${date}`;
   const inRange = (r: { athleteId: string; date: string }, ids: ReadonlySet<string>, from: string, to: string) => ids.has(r.athleteId) && r.date >= from && r.date <= to;
@@ -250,6 +252,14 @@ export function createMemoryRepositories(newId: () => string): Repositories {
       if (c) c.usedAt = at;
     },
   };
+  const invitationRepo: InvitationRepository = {
+    insert: async (inv) => ([...invitations.values()].some((x) => x.code === inv.code) ? 'duplicate' : insertOnce(invitations, inv.id, inv)),
+    get: async (teamId, personId) => (invitations.has(`${teamId}:${personId}`) ? copy(invitations.get(`${teamId}:${personId}`)!) : null),
+    findByCode: async (code) => copy([...invitations.values()].find((x) => x.code === code) ?? null),
+    replace: async (inv) => void invitations.set(inv.id, copy(inv)),
+    listForPerson: async (personId) => [...invitations.values()].filter((x) => x.personId === personId).map(copy),
+    listForTeam: async (teamId) => [...invitations.values()].filter((x) => x.teamId === teamId).map(copy),
+  };
   const personalData: PersonalDataStore = {
     async export(personId) {
       const mine = <T extends object>(list: Iterable<T>, f: (x: T) => boolean) => [...list].filter(f).map(copy) as unknown[];
@@ -258,6 +268,7 @@ export function createMemoryRepositories(newId: () => string): Repositories {
         athletes: mine(athletes.values(), (a) => a.id === personId),
         identities: mine(identities.values(), (i) => i.personId === personId),
         memberships: mine(memberships.values(), (m) => m.personId === personId),
+        invitations: mine(invitations.values(), (m) => m.personId === personId),
         daily_metrics: mine(metrics.values(), (m) => m.athleteId === personId),
         feedback: mine(feedback.values(), (x) => x.athleteId === personId),
         prescriptions: mine(rxs.values(), (x) => x.athleteId === personId),
@@ -277,6 +288,7 @@ export function createMemoryRepositories(newId: () => string): Repositories {
       drop('prescriptions', rxs, (x) => x.athleteId === personId);
       drop('constraints', constraints, (x) => x.athleteId === personId);
       drop('memberships', memberships, (x) => x.personId === personId);
+      drop('invitations', invitations, (x) => x.personId === personId);
       drop('identities', identities, (x) => x.personId === personId);
       drop('athletes', athletes, (x) => x.id === personId);
       drop('persons', persons, (x) => x.id === personId);
@@ -300,6 +312,7 @@ export function createMemoryRepositories(newId: () => string): Repositories {
     policyModels: policyRepo,
     audit: auditRepo,
     linkCodes: codeRepo,
+    invitations: invitationRepo,
     personalData,
     mutex: new InProcessMutex(),
   };

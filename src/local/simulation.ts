@@ -3,7 +3,9 @@
  * SIMULATED_ATHLETES athletes, each backed by a twin (simulated-athlete.ts).
  *
  * Each simulated athlete lives through the same service a human would:
- * - created on first start through the use cases (registerPerson/createTeam/registerAthlete/joinTeam),
+ * - created on first start through the use cases (registerPerson/createTeam/registerAthlete/joinTeam —
+ *   the athlete joins by their own act, as membership takes consent; even-numbered athletes choose to show
+ *   their readiness in the team channel, the others keep the default, session only),
  *   with six weeks of wearable history from the twin's habitual plan (like a real athlete's backfill);
  * - nightly data: `ingest` implements the jobs' AthleteIngest port — the twin's night becomes the
  *   'simulated' provider's SourceDays, stored with recordSourceDays;
@@ -155,7 +157,9 @@ export class Simulation {
         ).actor;
         isNew = true;
       }
-      await core.joinTeam(actor, teamId);
+      // Each athlete joins by their own act, as a human would; every other one chooses to show their
+      // readiness in the team channel, so the demo shows both choices (the default is session only).
+      await core.joinTeam(actor, teamId, isNew ? { teamChannel: i % 2 === 0 ? 'readiness' : 'session' } : {});
       const saved = state?.athletes.find((a) => a.athleteId === actor.personId);
       const today = localDate(now, timezone);
       const sim = new SimulatedAthlete({

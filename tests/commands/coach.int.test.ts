@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { repositoryContacts } from '../../jobs/read-models.ts';
 import { count, useCommands } from './support.ts';
 
 const h = useCommands('2026-11-22T07:00:00Z');
@@ -171,7 +172,7 @@ describe('/team, /approve, /roster, /join', () => {
     expect((await h.say(s.user('alex'), '/today', s.chan)).message!.title).toMatch(/^Sun 22 Nov — /);
   });
 
-  it('when the roster is asked then members and roles are listed; the admin can make an athlete a coach', async () => {
+  it('when the roster is asked then members and roles are listed; the admin can make an athlete (who joined) a coach', async () => {
     const s = await squad(['alex']);
     const r = await h.say(s.coach, '/roster', s.chan);
     expect(r.message!.title).toBe('Falcons: 2 members');
@@ -188,6 +189,70 @@ describe('/team, /approve, /roster, /join', () => {
     expect(r.message!.title).toBe('You joined Falcons');
     const id = (await h.core.resolveActor('discord', `late${s.tag}`)).personId;
     expect((await h.deps.memberships.get(s.teamId, id))!.roles).toEqual(['athlete']);
+  });
+
+  it('when a stranger creates a team in another guild and adds a registered athlete with /roster then it becomes an invitation: no override, no board row, no team summary until the athlete accepts', async () => {
+    const s = await squad(['alex']);
+    const evil = { workspaceId: `EVIL${s.tag}`, channelId: `X${s.tag}` };
+    expect((await h.say(`mallory${s.tag}`, '/team create Mine', evil)).message!.title).toBe('Team Mine created');
+    const evilTeam = (await h.core.findTeamByChannel('discord', evil.workspaceId, evil.channelId)).id;
+    const added = await h.say(`mallory${s.tag}`, `/roster member:<@${s.user('alex')}> roles:athlete`, evil);
+    expect(added.failure).toBeUndefined();
+    expect(added.message!.title).toBe('Invitation sent');
+    expect(added.message!.summary).toMatch(new RegExp(`^Alex${s.tag} becomes an athlete of Mine once they accept — until then you can’t see or change their training\\.`));
+    expect(await h.deps.memberships.get(evilTeam, s.ids.alex!)).toBeNull();
+    const override = await h.say(`mallory${s.tag}`, `/override <@${s.user('alex')}> REST mine`, evil);
+    expect(override.failure?.code).toBe('ATHLETE.NOT_IN_TEAMS');
+    await expect(h.core.applyOverride(await h.core.resolveActor('discord', `mallory${s.tag}`), { athleteId: s.ids.alex!, date: TODAY, type: 'REST', reason: 'mine' })).rejects.toMatchObject({ code: 'AUTH.NOT_COACH' });
+    // the morning team summary goes to the athlete's own team channel only
+    const contact = (await repositoryContacts(h.deps, { platforms: ['discord'] }).contacts([s.ids.alex!])).get(s.ids.alex!)!;
+    expect(contact.recipients.filter((r) => r.audience === 'team').map((r) => r.target)).toEqual([{ platform: 'discord', kind: 'channel', channelId: s.chan.channelId }]);
+    const board = await h.say(`mallory${s.tag}`, '/team board', evil);
+    expect(board.message!.summary).toBe('No athletes in this team yet. Athletes join with /join in the team channel.');
+    // the athlete was told who invited them, to what, with buttons to answer
+    const told = h.notifier.events.find((e) => e.type === 'team.invited' && e.personId === s.ids.alex);
+    expect(told).toMatchObject({ teamName: 'Mine', byName: `Mallory${s.tag}` });
+    // /join in a DM lists the open invitation; declining keeps everything as it was
+    const listed = await h.say(s.user('alex'), '/join');
+    expect(listed.message!.title).toBe(`Mallory${s.tag} invited you to train in Mine`);
+    expect(listed.message!.buttons!.map((b) => b.label)).toEqual(['Join', 'Join, show my readiness in the channel', 'Decline']);
+    const declined = await h.press(s.user('alex'), listed.message!.buttons![2]!.id);
+    expect(declined.message!.title).toBe('Invitation to Mine declined');
+    expect(await h.deps.memberships.get(evilTeam, s.ids.alex!)).toBeNull();
+    const again = await h.say(`mallory${s.tag}`, `/roster member:<@${s.user('alex')}> roles:athlete`, evil);
+    expect(again.failure?.code).toBe('INVITE.DECLINED');
+  });
+
+  it('when the athlete presses Join on an invitation then they train in the team and its coach may override', async () => {
+    const s = await squad([]);
+    await h.say(`kim${s.tag}`, '/register sport:running agree:yes');
+    const kim = (await h.core.resolveActor('discord', `kim${s.tag}`)).personId;
+    await h.say(s.coach, `/roster member:<@kim${s.tag}> roles:athlete`, s.chan);
+    const invite = await h.say(`kim${s.tag}`, '/join');
+    const joined = await h.press(`kim${s.tag}`, invite.message!.buttons![1]!.id);
+    expect(joined.message!.title).toBe('You joined Falcons');
+    expect(joined.message!.summary).toMatch(/^The team channel shows your session and readiness band each morning/);
+    expect((await h.deps.memberships.get(s.teamId, kim))!.roles).toEqual(['athlete']);
+    expect((await h.deps.athletes.get(kim))!.teamChannel).toBe('readiness');
+    // pressing again answers the same, nothing doubles
+    expect((await h.press(`kim${s.tag}`, invite.message!.buttons![1]!.id)).message!.title).toBe('You joined Falcons');
+    expect((await h.say(s.coach, `/override <@kim${s.tag}> REST travel`, s.chan)).failure).toBeUndefined();
+  });
+
+  it('when an athlete registers in the team channel then the channel shows their session only until they choose readiness in /settings (and back)', async () => {
+    const s = await squad(['alex']);
+    const contacts = repositoryContacts(h.deps, { platforms: ['discord'] });
+    expect((await contacts.contacts([s.ids.alex!])).get(s.ids.alex!)!.teamChannel).toBe('session');
+    const shown = await h.say(s.user('alex'), '/settings');
+    expect(shown.message!.sections![0]!.fields).toContainEqual({ label: 'Team channel shows', value: 'session only', inline: true });
+    const on = await h.say(s.user('alex'), '/settings team_channel:readiness');
+    expect(on.message!.sections![0]!.fields).toContainEqual({ label: 'Team channel shows', value: 'session and readiness', inline: true });
+    expect((await contacts.contacts([s.ids.alex!])).get(s.ids.alex!)!.teamChannel).toBe('readiness');
+    expect(await h.deps.audit.list({ athleteId: s.ids.alex!, action: 'athlete.team_channel' })).toEqual([expect.objectContaining({ before: 'session', after: 'readiness' })]);
+    const bad = await h.say(s.user('alex'), '/settings team_channel:everything');
+    expect(bad.failure?.code).toBeDefined();
+    await h.say(s.user('alex'), '/settings team_channel:session');
+    expect((await h.deps.athletes.get(s.ids.alex!))!.teamChannel).toBe('session');
   });
 
   it('when a second team is created in the same channel then it is refused and only one team exists there', async () => {

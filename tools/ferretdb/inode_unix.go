@@ -13,3 +13,7 @@ func inodeOf(st os.FileInfo) uint64 {
 	}
 	return 0
 }
+
+// privateFiles makes every file this process creates from now on readable by its user only (SQLite
+// creates its database, WAL and shm files with 0644 before the umask).
+func privateFiles() { syscall.Umask(0o077) }

@@ -13,13 +13,17 @@
 // On start it prints exactly one line "FERRETDB_URI=mongodb://127.0.0.1:PORT/" to stdout once the
 // listener accepts connections. It exits when it receives SIGINT/SIGTERM or when its standard input
 // reaches EOF (the parent process died), so an orphaned database never outlives the service.
+//
+// Erasure reaches the disk (erasure.go): every connection runs with secure_delete, a line "checkpoint"
+// on standard input truncates every WAL (answered by one "CHECKPOINT files=N busy=M" line on stdout),
+// and the data directory and its files are readable by our user only.
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -49,8 +53,13 @@ func main() {
 		fmt.Fprintf(os.Stderr, "ferretdb: data directory %q: %v\n", *dir, err)
 		os.Exit(1)
 	}
-	if err := os.MkdirAll(abs, 0o755); err != nil {
+	privateFiles()
+	if err := os.MkdirAll(abs, 0o700); err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: cannot create data directory %q: %v\n", abs, err)
+		os.Exit(1)
+	}
+	if err := makePrivate(abs); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb: cannot make data directory %q private: %v\n", abs, err)
 		os.Exit(1)
 	}
 
@@ -58,7 +67,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/?" + secureDeletePragma,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
@@ -69,7 +78,17 @@ func main() {
 	defer stop()
 	if *watchStdin {
 		go func() {
-			_, _ = io.Copy(io.Discard, os.Stdin)
+			lines := bufio.NewScanner(os.Stdin)
+			for lines.Scan() {
+				if lines.Text() != "checkpoint" {
+					continue
+				}
+				files, busy, err := checkpointAll(ctx, abs)
+				if err != nil {
+					logger.Warn("checkpoint failed", "error", err)
+				}
+				fmt.Fprintf(os.Stdout, "CHECKPOINT files=%d busy=%d ok=%t\n", files, busy, err == nil)
+			}
 			stop()
 		}()
 	}

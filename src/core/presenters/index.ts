@@ -8,6 +8,7 @@
  *   presentTeamBoard(board, { detail, charts })                     coach board / compact channel summary
  *   presentHistory(history, { charts })                             /history
  *   presentWeek(week)                                               /week, Slack App Home
+ *   presentInvitation(inv) / presentInvitationList(list)            a coach's invitation (DM) / /join in a DM
  *   encodeAction / decodeAction                                     button ids that run commands
  */
 export { ACTION_ID_MAX, ACTION_PREFIX, decodeAction, encodeAction, isActionId, type ActionRef } from './actions.ts';
@@ -19,3 +20,4 @@ export { presentOverrideConfirm, type OverrideConfirmInput } from './override.pr
 export { boardLine, presentTeamBoard, type TeamBoardOptions } from './team.presenter.ts';
 export { presentHistory, weeklyLines } from './history.presenter.ts';
 export { presentWeek, weekLine } from './week.presenter.ts';
+export { presentInvitation, presentInvitationList, type InvitationView } from './invitation.presenter.ts';

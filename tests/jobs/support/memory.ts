@@ -57,7 +57,7 @@ export function dmContacts(list: AthleteSchedule[]): ContactDirectory {
       const out = new Map<string, AthleteContact>();
       for (const id of ids) {
         const s = list.find((x) => x.athleteId === id)!;
-        out.set(id, { athleteId: id, displayName: id, timezone: s.timezone, recipients: [{ channel: 'dm', audience: 'athlete', target: { platform: 'console', kind: 'dm', userId: id } }] });
+        out.set(id, { athleteId: id, displayName: id, timezone: s.timezone, teamChannel: 'session', recipients: [{ channel: 'dm', audience: 'athlete', target: { platform: 'console', kind: 'dm', userId: id } }] });
       }
       return out;
     },

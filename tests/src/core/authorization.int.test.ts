@@ -161,3 +161,86 @@ describe('resolveActor', () => {
     await expect(h.core.setMemberRoles(coach, teamId, coach.personId, ['coach'])).rejects.toMatchObject({ code: 'TEAM.LAST_ADMIN' });
   });
 });
+
+/**
+ * Finding 2 of issue 16: anyone can create a team (in another channel, or another Discord guild) and is
+ * its admin. Adding a registered athlete to it must not make its staff their coaches: the athlete role is
+ * given only by the athlete (joinTeam, or accepting an invitation).
+ */
+describe('membership by consent (cross-team, cross-guild)', () => {
+  // The attacker's team lives in a guild of their own; the victim trains in w.teamId only.
+  let attacker: Actor;
+  let attackerTeam: string;
+  beforeAll(async () => {
+    const { actor } = await h.core.registerPerson({ platform: 'discord', platformUserId: uid('evil'), displayName: 'Stranger' });
+    attacker = actor;
+    const team = await h.core.createTeam(actor, { name: 'Not your team', binding: { platform: 'discord', workspaceId: 'other-guild', channelId: uid('evilch') } });
+    attackerTeam = team.id;
+  });
+
+  const coachPowers: { name: string; run: (actor: Actor) => Promise<unknown>; code: string }[] = [
+    { name: 'applyOverride', run: (a) => h.core.applyOverride(a, { athleteId: w.athlete.personId, date: nextDate(), type: 'REST', reason: 'mine now' }), code: 'AUTH.NOT_COACH' },
+    { name: 'setConstraint', run: (a) => h.core.setConstraint(a, { athleteId: w.athlete.personId, kind: 'rest_only' }), code: 'AUTH.NOT_COACH' },
+    { name: 'sessionFor', run: (a) => h.core.sessionFor(a, w.athlete.personId, TODAY), code: 'AUTH.NOT_SELF' },
+    { name: 'listConstraints', run: (a) => h.core.listConstraints(a, w.athlete.personId), code: 'AUTH.NOT_SELF' },
+    { name: 'pauseAthlete', run: (a) => h.core.pauseAthlete(a, w.athlete.personId), code: 'AUTH.NOT_SELF' },
+  ];
+
+  it('when the admin of another team (another guild) gives a registered athlete the athlete role then it is refused with TEAM.CONSENT_REQUIRED and nothing is stored', async () => {
+    const before = await auditCount();
+    await expect(h.core.setMemberRoles(attacker, attackerTeam, w.athlete.personId, ['athlete'])).rejects.toMatchObject({ code: 'TEAM.CONSENT_REQUIRED' });
+    await expect(h.core.setMemberRoles(attacker, attackerTeam, w.athlete.personId, ['athlete', 'coach'])).rejects.toMatchObject({ code: 'TEAM.CONSENT_REQUIRED' });
+    expect(await h.deps.memberships.get(attackerTeam, w.athlete.personId)).toBeNull();
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('when the admin of another team gives the athlete role to an athlete of their own team (cross-team) then it is refused too', async () => {
+    // the head coach administers w.teamId; the rival coach's athlete must not be pulled into it
+    const rival = await athlete(h, 'Rival pulled', { teamId: (await coachWithTeam(h, 'Third')).teamId });
+    await expect(h.core.setMemberRoles(w.actors.coach, w.teamId, rival.personId, ['athlete'])).rejects.toMatchObject({ code: 'TEAM.CONSENT_REQUIRED' });
+    expect(await h.deps.memberships.get(w.teamId, rival.personId)).toBeNull();
+  });
+
+  for (const p of coachPowers)
+    it(`when the attacker only invited the athlete (not yet accepted) then ${p.name} is refused with ${p.code}`, async () => {
+      await h.core.inviteAthlete(attacker, attackerTeam, w.athlete.personId);
+      await expect(p.run(attacker)).rejects.toMatchObject({ code: p.code });
+    });
+
+  it('when the attacker only invited the athlete then their team board does not show the athlete', async () => {
+    await h.core.inviteAthlete(attacker, attackerTeam, w.athlete.personId);
+    const board = await h.core.teamBoard(attacker, attackerTeam, TODAY);
+    expect(board.rows.map((r) => r.athleteId)).not.toContain(w.athlete.personId);
+  });
+
+  it('when a teammate is made coach of another team then they get no power over athletes of their own team (roles are per team)', async () => {
+    // coach role in the attacker's team says nothing about w.teamId
+    const m = await h.core.setMemberRoles(attacker, attackerTeam, w.actors.teammate.personId, ['coach']);
+    expect(m.roles).toEqual(['coach']);
+    await expect(h.core.applyOverride(w.actors.teammate, { athleteId: w.athlete.personId, date: nextDate(), type: 'REST', reason: 'x' })).rejects.toMatchObject({ code: 'AUTH.NOT_COACH' });
+  });
+
+  it('when someone else answers the athlete’s invitation with its code then it is refused with INVITE.NOT_FOUND and nobody joins', async () => {
+    const { invitation } = await h.core.inviteAthlete(attacker, attackerTeam, w.athlete.personId);
+    await expect(h.core.answerInvitation(w.actors.teammate, invitation.code, { accept: true })).rejects.toMatchObject({ code: 'INVITE.NOT_FOUND' });
+    await expect(h.core.answerInvitation(attacker, invitation.code, { accept: true })).rejects.toMatchObject({ code: 'INVITE.NOT_FOUND' });
+    expect(await h.deps.memberships.get(attackerTeam, w.actors.teammate.personId)).toMatchObject({ roles: ['coach'] });
+    expect(await h.deps.memberships.get(attackerTeam, w.athlete.personId)).toBeNull();
+  });
+
+  it('when the athlete accepts the invitation then (and only then) the inviting team’s coach may override, and the board shows them', async () => {
+    const { coach, teamId } = await coachWithTeam(h, 'Fair coach');
+    const a = await athlete(h, 'Consenting');
+    await expect(h.core.applyOverride(coach, { athleteId: a.personId, date: nextDate(), type: 'REST', reason: 'before' })).rejects.toMatchObject({ code: 'AUTH.NOT_COACH' });
+    const { invitation, outcome } = await h.core.inviteAthlete(coach, teamId, a.personId);
+    expect(outcome).toBe('sent');
+    expect(h.notifier.events.filter((e) => e.type === 'team.invited' && e.personId === a.personId)).toEqual([
+      expect.objectContaining({ type: 'team.invited', teamId, by: coach.personId, byName: 'Fair coach', code: invitation.code }),
+    ]);
+    await expect(h.core.applyOverride(coach, { athleteId: a.personId, date: nextDate(), type: 'REST', reason: 'pending' })).rejects.toMatchObject({ code: 'AUTH.NOT_COACH' });
+    const r = await h.core.answerInvitation(a, invitation.code.replace('-', '').toLowerCase(), { accept: true });
+    expect(r.membership?.roles).toEqual(['athlete']);
+    await expect(h.core.applyOverride(coach, { athleteId: a.personId, date: nextDate(), type: 'REST', reason: 'after' })).resolves.toMatchObject({ athleteId: a.personId });
+    expect((await h.core.teamBoard(coach, teamId, TODAY)).rows.map((x) => x.athleteId)).toContain(a.personId);
+  });
+});

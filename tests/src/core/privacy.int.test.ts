@@ -10,6 +10,7 @@ import { athlete, coachWithTeam, datesBefore, ouraDays, uid, useCore } from './s
 
 const h = useCore('2026-11-22T07:00:00Z');
 const TODAY = '2026-11-22';
+const PSEUDONYM = /^erased-person:[0-9a-f]{16}$/;
 
 interface Seeded {
   athlete: Actor;
@@ -35,6 +36,8 @@ async function seedEverything(): Promise<Seeded> {
     consentVersion: '2026-11',
   });
   await h.core.joinTeam(actor, teamId);
+  const inviter = await coachWithTeam(h, `Inviter ${uid('n')}`);
+  await h.core.inviteAthlete(inviter.coach, inviter.teamId, actor.personId);
   const { code } = await h.core.createLinkCode(actor);
   await h.core.linkIdentity('slack', slackId, code);
   await h.core.connectProvider(actor.personId, 'oura', { accessToken: 'PLAINTEXT-ACCESS', refreshToken: 'PLAINTEXT-REFRESH' }, ['daily']);
@@ -140,7 +143,44 @@ describe('deleteMyData', () => {
     await h.core.deleteMyData(other.coach, { confirm: true });
     expect(occurrences(await rawDump(), [other.coach.personId])).toEqual([]);
     const p = (await h.deps.prescriptions.get(other.athlete.personId, '2026-11-23'))!;
-    expect(p.override).toMatchObject({ by: 'erased-person', reason: 'travel' });
-    expect((await h.core.listConstraints(other.athlete, other.athlete.personId))[0]).toMatchObject({ by: 'erased-person', value: 90 });
+    expect(p.override).toMatchObject({ by: expect.stringMatching(PSEUDONYM), reason: 'travel' });
+    expect((await h.core.listConstraints(other.athlete, other.athlete.personId))[0]).toMatchObject({ by: p.override!.by, value: 90 });
+    // the coach's audit entries about the athlete survive, the coach pseudonymised, the texts about the athlete kept
+    const entries = await h.deps.audit.list({ athleteId: other.athlete.personId, action: 'prescription.override' });
+    expect(entries).toEqual([expect.objectContaining({ actor: expect.objectContaining({ kind: 'person', personId: p.override!.by }), reason: 'travel' })]);
+  });
+
+  it('when an athlete deletes their data then the audit entries other people made about them survive under one pseudonym, their own entries go, and quotes of them are redacted', async () => {
+    const x = await seedEverything();
+    await h.core.applyOverride(x.coach, { athleteId: x.athlete.personId, date: '2026-11-24', type: 'REST', reason: `${x.name.split(' ').at(-1)} told me (${x.discordId}) she is ill` });
+    const entries = await h.deps.audit.list({ athleteId: x.athlete.personId, limit: 1000 });
+    const byOthers = entries.filter((e) => e.actor.kind === 'person' && e.actor.personId !== x.athlete.personId);
+    const own = entries.filter((e) => !byOthers.includes(e));
+    expect(byOthers.map((e) => e.action)).toEqual(expect.arrayContaining(['constraint.set', 'prescription.override', 'team.invited']));
+    expect(own.map((e) => e.action)).toContain('team.joined');
+
+    await h.core.deleteMyData(x.athlete, { confirm: true });
+    const col = h.db.connection.collection('audit_log');
+    const survivors = await col.find({ _id: { $in: byOthers.map((e) => e.id) } as never }).toArray();
+    expect(survivors).toHaveLength(byOthers.length);
+    const pseudonyms = new Set(survivors.map((d) => (d.target as { athleteId: string }).athleteId));
+    expect(pseudonyms.size).toBe(1);
+    const [pseudonym] = [...pseudonyms];
+    expect(pseudonym).toMatch(PSEUDONYM);
+    expect(pseudonym).not.toContain(x.athlete.personId.slice(0, 8));
+    // the actors stay who they were: the record of who did what to the athlete is intact
+    for (const d of survivors) expect(d.actor, String(d.action)).toEqual(byOthers.find((e) => e.id === String(d._id))!.actor);
+    // what others wrote about the athlete is the athlete's data: gone, the fact that they wrote stays
+    const overrides = survivors.filter((d) => d.action === 'prescription.override');
+    expect(overrides.map((d) => d.reason)).toEqual(['[erased with the person’s data]', '[erased with the person’s data]']);
+    expect(survivors.find((d) => d.action === 'constraint.set')).toMatchObject({ reason: '[erased with the person’s data]', after: { reason: '[erased with the person’s data]', value: 90 } });
+    expect(await col.countDocuments({ _id: { $in: own.map((e) => e.id) } as never })).toBe(0);
+    expect(occurrences(await rawDump(), [x.athlete.personId, x.name, x.name.split(' ').at(-1)!, x.discordId, x.slackId])).toEqual([]);
+    // another erasure draws another pseudonym: nothing links the two
+    const y = await seedEverything();
+    await h.core.deleteMyData(y.athlete, { confirm: true });
+    const yEntry = await col.findOne({ 'actor.personId': y.coach.personId, action: 'constraint.set' });
+    expect((yEntry!.target as { athleteId: string }).athleteId).toMatch(PSEUDONYM);
+    expect((yEntry!.target as { athleteId: string }).athleteId).not.toBe(pseudonym);
   });
 });
