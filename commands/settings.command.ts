@@ -1,4 +1,5 @@
 import type { SettingsPatch } from '../src/core/settings.use-case.ts';
+import type { TeamChannelShare } from '../src/core/types.ts';
 import { LEVEL_CHOICES, SPORT_CHOICES, TEAM_CHANNEL_CHOICES } from './shared-options.ts';
 import { done, me, note } from './support.ts';
 import { defineCommand } from './types.ts';
