@@ -9,7 +9,9 @@
  * - load(schedules, now): (re)reads the athletes. On the first load every athlete starts today (minus
  *   `catchUpDays`: CATCH_UP_YESTERDAY), so overdue times of today are caught up at start. Athletes who
  *   appear later (new, resumed) start today if their time has not come yet, else tomorrow. Athletes who
- *   disappear (or for whom `timeOf` is null: paused) are dropped.
+ *   disappear (or for whom `timeOf` is null: paused) are dropped. An athlete whose partition this worker
+ *   took over in the last hour of wall time (`adoptedAt`, jobs/partitions.ts) starts like at the first
+ *   load: the previous owner may have died before handling today (its claims skip what it did finish).
  * - take(now): the athletes whose time has come, each with its local date. A date older than
  *   today − catchUpDays (the process slept, or a day kept failing past midnight) is skipped to today.
  * - done(id, date) moves the athlete to the next date; retry(id, date, at) waits until `at`.
@@ -43,6 +45,9 @@ interface Entry {
   retryAt: number;
 }
 
+/** A take-over newer than this (wall time) makes a newly seen athlete start today; owners reload within a minute. */
+const ADOPTION_WINDOW_MS = 60 * 60_000;
+
 export class DueIndex {
   private readonly entries = new Map<string, Entry>();
   private loaded = false;
@@ -71,7 +76,8 @@ export class DueIndex {
       const e = this.entries.get(s.athleteId);
       if (!e) {
         const today = localDate(now, s.timezone);
-        const nextDate = first ? addDays(today, -this.catchUp) : localTimeReached(now, time, s.timezone).reached ? addDays(today, 1) : today;
+        const adopted = s.adoptedAt !== undefined && Date.now() - s.adoptedAt.getTime() <= ADOPTION_WINDOW_MS;
+        const nextDate = first || adopted ? addDays(today, -this.catchUp) : localTimeReached(now, time, s.timezone).reached ? addDays(today, 1) : today;
         this.entries.set(s.athleteId, { schedule: s, time, nextDate, dueAt: at(nextDate, time, s.timezone), retryAt: 0 });
       } else {
         const moved = e.time !== time || e.schedule.timezone !== s.timezone;
