@@ -19,6 +19,7 @@
  * The index is per process and only a shortcut: exactly-once is the job's claim/lease, never this.
  */
 import { addDays, localDate, localTimeReached, localTimeToInstant } from '../src/core/local-time.ts';
+import { partitionedSchedules, type PartitionView } from './partitions.ts';
 import type { AthleteSchedule } from './ports.ts';
 
 export interface DueItem {
@@ -171,9 +172,15 @@ export class SharedSchedules {
   private generation = 0;
 
   constructor(
-    private readonly source: { list(): Promise<AthleteSchedule[]> },
+    private source: { list(): Promise<AthleteSchedule[]> },
     readonly ttlMs = 5 * 60_000,
   ) {}
+
+  /** From now on list only the athletes of partitions `view` owns (partitioned workers); reads afresh. */
+  partition(view: PartitionView): void {
+    this.source = partitionedSchedules(this.source, view);
+    this.invalidate();
+  }
 
   /** Bumped on every fresh read: indexes reload when it moved. */
   get version(): number {

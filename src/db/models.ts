@@ -7,10 +7,12 @@ import { registerDailyMetricsModel } from './daily-metrics.model.ts';
 import { registerFeedbackModel } from './feedback.model.ts';
 import { registerLeaseModel } from './lease.repository.ts';
 import { registerLinkCodeModel } from './link-code.model.ts';
+import { registerPartitionWorkerModel } from './partition-ownership.ts';
 import { registerIdentityModel, registerPersonModel } from './person.model.ts';
 import { registerPolicyActivationModel, registerPolicyModelModel } from './policy-model.model.ts';
 import { registerPrescriptionModel } from './prescription.model.ts';
 import { registerProviderConnectionModel } from './provider-connection.model.ts';
+import { registerRateSlotModel } from './rate-slots.ts';
 import { registerChatBindingModel, registerMembershipModel, registerTeamModel } from './team.model.ts';
 import { registerTwinParamsModel } from './twin-params.model.ts';
 
@@ -32,6 +34,8 @@ export const MODEL_REGISTRARS = [
   registerAuditModel,
   registerLinkCodeModel,
   registerLeaseModel,
+  registerPartitionWorkerModel,
+  registerRateSlotModel,
 ] as const;
 
 export function registerModels(conn: Connection): void {
