@@ -23,7 +23,7 @@ export interface PartitionedWorkerOptions {
   partitions: number;
   workerId?: string;
   /** Partition lease period, ms. Default 30 000. */
-  leaseMs?: number;
+  leaseMs?: number | undefined;
   discordToken?: string | undefined;
   slackToken?: string | undefined;
   logger: Logger;
