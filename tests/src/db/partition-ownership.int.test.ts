@@ -15,12 +15,12 @@ const TTL = 3_000;
 const EVERY = 1_000;
 
 /** Two workers on one virtual wall clock; rounds are run by hand in a fixed order. */
-function pair(start: number) {
+function pair(start: number, onChangeOfA?: (held: number[]) => void) {
   let t = start;
   const clock = () => new Date(t);
-  const make = (workerId: string) =>
-    new PartitionOwnership(db.connection, { workerId, count: COUNT, ttlMs: TTL, renewEveryMs: EVERY, marginMs: 500, now: clock });
-  return { a: make('worker-a'), b: make('worker-b'), advance: (ms: number) => (t += ms), now: () => t };
+  const make = (workerId: string, onChange?: (held: number[]) => void) =>
+    new PartitionOwnership(db.connection, { workerId, count: COUNT, ttlMs: TTL, renewEveryMs: EVERY, marginMs: 500, now: clock, ...(onChange ? { onChange } : {}) });
+  return { a: make('worker-a', onChangeOfA), b: make('worker-b'), advance: (ms: number) => (t += ms), now: () => t };
 }
 
 function expectNoOverlap(a: PartitionOwnership, b: PartitionOwnership, at: Date): void {
@@ -85,15 +85,14 @@ describe('partition ownership (leases on unique _id inserts)', () => {
   });
 
   it('when a worker leaves cleanly then its partitions are free at once and the other takes them on its next round', async () => {
-    const { a, b, advance } = pair(Date.parse('2026-12-03T06:00:00Z'));
+    let changes: number[][] = [];
+    const { a, b, advance } = pair(Date.parse('2026-12-03T06:00:00Z'), (held) => changes.push(held));
     for (let i = 0; i < 6; i++) {
       await a.round();
       await b.round();
       advance(EVERY);
     }
-    const changes: number[][] = [];
-    const a2 = a as PartitionOwnership & { options: { onChange?: (h: number[]) => void } };
-    a2.options.onChange = (held) => changes.push(held);
+    changes = [];
     await b.stop();
     advance(EVERY);
     await a.round();
