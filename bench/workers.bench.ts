@@ -135,7 +135,7 @@ try {
   const busiest = Math.max(0, ...perSecond);
   console.log(`deliveries: ${share}${killedAt !== undefined ? ` · w1 killed at ${(killedAt / 1000).toFixed(1)} s` : ''}`);
   console.log(
-    `athletes sent by exactly one worker: ${byOne}/${N} · split between two (the killed worker's in-flight athlete-days): ${byTwo} · sends not reported (killed before its report line): ${unreported}`,
+    `athletes sent by exactly one worker: ${byOne}/${N} · split between two (in flight when their partition moved: the kill, or the start-up rebalance): ${byTwo} · sends not reported (killed before its report line): ${unreported}`,
   );
   console.log(
     `Discord: ${discord.counters.received} requests in ${seconds.toFixed(1)} s = ${(discord.counters.received / seconds).toFixed(1)}/s mean, busiest second ${busiest} (limit 50) · 429 global ${discord.counters.globalRateLimited} · Slack: ${slack.counters.received} requests, 429 ${slack.counters.rateLimited}`,
