@@ -12,9 +12,9 @@
  * WORKER_PARTITIONS = 0 (the default, and local mode) builds nothing: one process owns every athlete and
  * does no partition work at all.
  */
-import type { Connection } from 'mongoose';
 import type { PartitionView } from '../jobs/partitions.ts';
 import type { RateGate } from './chat/pacing.ts';
+import type { Connection } from './db/connection.ts';
 import { PartitionOwnership, workerIdOf } from './db/partition-ownership.ts';
 import { SharedRateLimiter, tokenScope } from './db/rate-slots.ts';
 import type { Logger } from './logger.ts';
