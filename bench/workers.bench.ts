@@ -116,7 +116,9 @@ try {
       const k = String(m.metadata?.event_payload.key ?? '?');
       perKey.set(k, (perKey.get(k) ?? 0) + 1);
     }
-  const duplicates = dms.reduce((a, n) => a + Math.max(0, n - 1), 0) + [...perKey.values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
+  const duplicateDms = dms.reduce((a, n) => a + Math.max(0, n - 1), 0);
+  const duplicateLines = [...perKey.values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
+  const duplicates = duplicateDms + duplicateLines;
   const missed = dms.filter((n) => n === 0).length + Math.max(0, N - perKey.size);
   // which workers reported sending each athlete's messages (delivery key `<athlete>:<date>:<channel>`)
   const workersOf = new Map<string, Set<string>>();
@@ -140,7 +142,7 @@ try {
   console.log(
     `Discord: ${discord.counters.received} requests in ${seconds.toFixed(1)} s = ${(discord.counters.received / seconds).toFixed(1)}/s mean, busiest second ${busiest} (limit 50) · 429 global ${discord.counters.globalRateLimited} · Slack: ${slack.counters.received} requests, 429 ${slack.counters.rateLimited}`,
   );
-  console.log(`DMs ${dms.reduce((a, b) => a + b, 0)}/${N}, team lines ${perKey.size}/${N} · duplicates ${duplicates} · missed ${missed} (both must be 0) · ${seconds.toFixed(1)} s, ${(N / seconds).toFixed(1)} athletes/s`);
+  console.log(`DMs ${dms.reduce((a, b) => a + b, 0)}/${N}, team lines ${perKey.size}/${N} · duplicates ${duplicates} (DMs ${duplicateDms}, team lines ${duplicateLines}; Discord nonce-deduplicated ${discord.counters.deduplicated}) · missed ${missed} (both must be 0) · ${seconds.toFixed(1)} s, ${(N / seconds).toFixed(1)} athletes/s`);
   ok = duplicates === 0 && missed === 0 && codes.every((c, k) => c === 0 || (KILL && k === 0 && c === null));
   await discord.stop();
   await slack.stop();
