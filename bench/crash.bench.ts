@@ -10,7 +10,6 @@
  *
  * Database: MONGODB_URI when set, else one embedded FerretDB (temp dir) with a fresh database per trial.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,13 +17,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../src/db/connection.ts';
 import { startEmbeddedDatabase } from '../src/db/ferretdb.ts';
-import { ensureIndexes } from '../src/db/connection.ts';
-import { registerModels } from '../src/db/index.ts';
 import { FakeDiscordApi } from '../tests/fakes/discord-api.ts';
 import { FakeSlackApi } from '../tests/fakes/slack-api.ts';
 import { machineFacts } from './machine.ts';
+import { seedMorning, startInstance } from './morning-fleet.ts';
 
-const SCRIPT = path.resolve(import.meta.dirname, '../tests/e2e/support/morning-instance.ts');
 const START = '2026-06-01T08:00:00Z';
 const CHANNEL = 'C_CRASH';
 
@@ -46,39 +43,6 @@ const TTL = Number(values['lease-ttl-ms']);
 let rnd = Number(values.seed) >>> 0 || 1;
 const random = () => ((rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 
-interface Instance {
-  child: ChildProcess;
-  deliveries: number;
-  statuses: Record<string, number>;
-  exit: Promise<number | null>;
-}
-
-function startInstance(args: Record<string, unknown>, onDelivery?: (i: Instance) => void): Instance {
-  // node with the tsx loader (not the tsx CLI, whose grandchild a kill would miss) — as the e2e test does
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const inst: Instance = { child, deliveries: 0, statuses: {}, exit: new Promise((r) => child.on('exit', (code) => r(code))) };
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      try {
-        const l = JSON.parse(line) as { event?: string; status?: string };
-        if (l.event === 'delivery') {
-          inst.deliveries += 1;
-          inst.statuses[l.status ?? '?'] = (inst.statuses[l.status ?? '?'] ?? 0) + 1;
-          onDelivery?.(inst);
-        } else if (l.event === 'timeout') process.stderr.write(`${line.slice(0, 600)}\n`);
-      } catch {
-        /* not ours */
-      }
-    }
-  });
-  child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
-  return inst;
-}
-
 const external = process.env.MONGODB_URI;
 let dataDir: string | undefined;
 let stopEmbedded: (() => Promise<void>) | undefined;
@@ -94,32 +58,12 @@ const kind = external ? 'MONGODB_URI' : 'embedded FerretDB v1.24 (SQLite)';
 console.log(`# bench:crash — ${machineFacts({ db: kind })}`);
 console.log(`trials ${TRIALS} · athletes ${N} (each: 1 Discord DM + 1 Slack team line) · SIGKILL after a random delivery · lease TTL ${TTL} ms · Slack spacing ${values['slack-interval-ms']} ms per channel · seed ${values.seed}`);
 
-/** N athletes (Europe/London, 06:30) with Discord identities, one team bound to a Slack channel. Bulk inserts. */
-async function seed(dbName: string): Promise<string[]> {
-  const conn = await connectDatabase({ uri, dbName, attempts: 3 });
-  registerModels(conn);
-  await ensureIndexes(conn);
-  const now = new Date('2026-05-01T00:00:00Z');
-  const ids = Array.from({ length: N }, (_, k) => `crash-${String(k).padStart(5, '0')}`);
-  const userIds = ids.map((_, k) => String(1_200_000_000_000_000_000n + BigInt(k) * 7919n));
-  const put = async (model: string, docs: Record<string, unknown>[]) => {
-    for (let i = 0; i < docs.length; i += 2000) await conn.model(model).insertMany(docs.slice(i, i + 2000), { ordered: false, lean: true });
-  };
-  await put('Person', ids.map((id, k) => ({ _id: id, displayName: `Athlete ${k}`, timezone: 'Europe/London', dmsEnabled: true, createdAt: now, updatedAt: now })));
-  await put('Athlete', ids.map((id) => ({ _id: id, sport: 'running', level: 'trained', morningTime: '06:30', status: 'active', consent: { givenAt: now, version: '2026-11' }, simulated: false, createdAt: now, updatedAt: now })));
-  await put('Identity', ids.map((id, k) => ({ _id: `discord:${userIds[k]}`, platform: 'discord', userId: userIds[k], personId: id, linkedAt: now })));
-  await put('Team', [{ _id: 'team-crash', name: 'Crash squad', bindings: [{ platform: 'slack', workspaceId: 'T1', channelId: CHANNEL }], settings: { approvalMode: false, units: 'metric', defaultMorningTime: '06:30' }, createdAt: now, updatedAt: now }]);
-  await put('Membership', ids.map((id) => ({ _id: `team-crash:${id}`, teamId: 'team-crash', personId: id, roles: ['athlete'], joinedAt: now })));
-  await conn.close();
-  return userIds;
-}
-
 const totals = { duplicates: 0, missed: 0, ms: 0, trials: 0 };
 try {
   for (let trial = 1; trial <= TRIALS; trial++) {
     const started = performance.now();
     const dbName = `crash_${randomBytes(4).toString('hex')}`;
-    const userIds = await seed(dbName);
+    const userIds = await seedMorning(uri, dbName, N, [CHANNEL]);
     // limits effectively off: this bench is about exactly-once, bench:deliver is about pacing
     const discord = await new FakeDiscordApi({ routeLimit: 1_000_000, globalLimitPerSecond: 1_000_000 }).start();
     const slack = await new FakeSlackApi({ channels: [CHANNEL], perChannelPerSecond: 1_000_000, burst: 1_000_000 }).start();

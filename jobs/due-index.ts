@@ -9,7 +9,9 @@
  * - load(schedules, now): (re)reads the athletes. On the first load every athlete starts today (minus
  *   `catchUpDays`: CATCH_UP_YESTERDAY), so overdue times of today are caught up at start. Athletes who
  *   appear later (new, resumed) start today if their time has not come yet, else tomorrow. Athletes who
- *   disappear (or for whom `timeOf` is null: paused) are dropped.
+ *   disappear (or for whom `timeOf` is null: paused) are dropped. An athlete whose partition this worker
+ *   took over in the last hour of wall time (`adoptedAt`, jobs/partitions.ts) starts like at the first
+ *   load: the previous owner may have died before handling today (its claims skip what it did finish).
  * - take(now): the athletes whose time has come, each with its local date. A date older than
  *   today − catchUpDays (the process slept, or a day kept failing past midnight) is skipped to today.
  * - done(id, date) moves the athlete to the next date; retry(id, date, at) waits until `at`.
@@ -17,6 +19,7 @@
  * The index is per process and only a shortcut: exactly-once is the job's claim/lease, never this.
  */
 import { addDays, localDate, localTimeReached, localTimeToInstant } from '../src/core/local-time.ts';
+import { partitionedSchedules, type PartitionView } from './partitions.ts';
 import type { AthleteSchedule } from './ports.ts';
 
 export interface DueItem {
@@ -42,6 +45,9 @@ interface Entry {
   dueAt: number;
   retryAt: number;
 }
+
+/** A take-over newer than this (wall time) makes a newly seen athlete start today; owners reload within a minute. */
+const ADOPTION_WINDOW_MS = 60 * 60_000;
 
 export class DueIndex {
   private readonly entries = new Map<string, Entry>();
@@ -71,7 +77,8 @@ export class DueIndex {
       const e = this.entries.get(s.athleteId);
       if (!e) {
         const today = localDate(now, s.timezone);
-        const nextDate = first ? addDays(today, -this.catchUp) : localTimeReached(now, time, s.timezone).reached ? addDays(today, 1) : today;
+        const adopted = s.adoptedAt !== undefined && Date.now() - s.adoptedAt.getTime() <= ADOPTION_WINDOW_MS;
+        const nextDate = first || adopted ? addDays(today, -this.catchUp) : localTimeReached(now, time, s.timezone).reached ? addDays(today, 1) : today;
         this.entries.set(s.athleteId, { schedule: s, time, nextDate, dueAt: at(nextDate, time, s.timezone), retryAt: 0 });
       } else {
         const moved = e.time !== time || e.schedule.timezone !== s.timezone;
@@ -165,9 +172,15 @@ export class SharedSchedules {
   private generation = 0;
 
   constructor(
-    private readonly source: { list(): Promise<AthleteSchedule[]> },
+    private source: { list(): Promise<AthleteSchedule[]> },
     readonly ttlMs = 5 * 60_000,
   ) {}
+
+  /** From now on list only the athletes of partitions `view` owns (partitioned workers); reads afresh. */
+  partition(view: PartitionView): void {
+    this.source = partitionedSchedules(this.source, view);
+    this.invalidate();
+  }
 
   /** Bumped on every fresh read: indexes reload when it moved. */
   get version(): number {

@@ -19,6 +19,11 @@ export interface AthleteSchedule {
   simulated: boolean;
   sport: Sport;
   level: Level;
+  /**
+   * Set by jobs/partitions.ts when this worker took the athlete's partition over from another worker (wall
+   * time): a DueIndex that has not seen the athlete before offers today's run even if its time has passed.
+   */
+  adoptedAt?: Date;
 }
 
 export interface ScheduleSource {

@@ -59,6 +59,7 @@ import type { ProviderId } from './core/metrics.ts';
 import { presentInvitation } from './core/presenters/index.ts';
 import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
 import { connectDatabase, ensureIndexes, pingDatabase, safeUri, type Connection } from './db/connection.ts';
+import { partitionedWorker } from './partitioned-worker.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
 import { createRepositories, registerModels } from './db/index.ts';
 import { LeaseRepository } from './db/lease.repository.ts';
@@ -387,6 +388,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
     const consoleWrite = options.consoleWrite ?? ((t: string) => void process.stdout.write(t));
     const names = new Map<string, string>();
     const senders: ChatSender[] = [];
+    const workers =
+      connection && !options.singleProcess && config.WORKER_PARTITIONS > 0
+        ? partitionedWorker(connection, { partitions: config.WORKER_PARTITIONS, discordToken: config.DISCORD_TOKEN, slackToken: config.SLACK_BOT_TOKEN, logger })
+        : undefined;
     if (options.senders) senders.push(...options.senders);
     else {
       if (config.discordEnabled) {
@@ -394,12 +399,21 @@ export async function startService(config: Config, logger: Logger, options: Serv
           token: config.DISCORD_TOKEN!,
           ...(config.DISCORD_API_BASE_URL ? { apiBaseUrl: config.DISCORD_API_BASE_URL } : {}),
           ...(config.DISCORD_TEAM_CHANNEL_ID ? { teamChannelId: config.DISCORD_TEAM_CHANNEL_ID } : {}),
+          ...(workers?.discordGate ? { rateGate: workers.discordGate } : {}),
           logger,
         });
         senders.push(discord);
         cleanups.push({ name: 'discord sender', run: async () => discord.close() });
       }
-      if (config.slackEnabled) senders.push(new SlackSender({ token: config.SLACK_BOT_TOKEN!, ...(config.SLACK_API_BASE_URL ? { apiUrl: config.SLACK_API_BASE_URL } : {}), logger }));
+      if (config.slackEnabled)
+        senders.push(
+          new SlackSender({
+            token: config.SLACK_BOT_TOKEN!,
+            ...(config.SLACK_API_BASE_URL ? { apiUrl: config.SLACK_API_BASE_URL } : {}),
+            ...(workers?.slackGate ? { rateGate: workers.slackGate } : {}),
+            logger,
+          }),
+        );
       if (config.localMode || config.CONSOLE_CHAT)
         senders.push(
           new ConsoleSender({
@@ -415,6 +429,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let simulation: Simulation | undefined;
     const schedules = new SharedSchedules(repositorySchedules(repos), options.schedulesTtlMs ?? 5 * 60_000);
     const contacts = repositoryContacts(repos, { platforms });
+    if (workers) {
+      schedules.partition(workers.view);
+      await workers.start(() => schedules.invalidate());
+      cleanups.push({ name: 'partitioned worker', run: () => workers.stop() });
+    }
     const delivery = new TrackedDelivery(outbox, (key, target) => simulation?.onDelivered(key, target));
 
     // --- commands ---------------------------------------------------------------------------------

@@ -96,6 +96,9 @@ export const envSchema = z.object({
   INGEST_LOCAL_TIME: hhmm('04:00'),
   REMINDER_LOCAL_TIME: hhmm('20:00'),
   CATCH_UP_YESTERDAY: bool(false),
+
+  // Partitioned workers (several processes on one database): 0 = this process handles every athlete
+  WORKER_PARTITIONS: int(0, 0, 4096),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -4,8 +4,28 @@
  * per channel, so the Slack sender paces chat.postMessage per channel and rarely sees a 429.
  *
  * (Discord needs no pacer of ours: discord.js REST reads every bucket's headers, queues requests per
- * bucket, and holds a global limiter of `globalRequestsPerSecond` = 50 across all routes.)
+ * bucket, and holds a global limiter of `globalRequestsPerSecond` = 50 across all routes — per process. With
+ * several workers on one bot token, a RateGate shares the limit: both senders take it before each request.)
  */
+import { DeliveryError } from './errors.ts';
+
+/**
+ * A limit shared beyond this process: take(key) resolves when one more call for `key` may go (src/db
+ * rate-slots.ts SharedRateLimiter: slots claimed in the database, so N workers using one bot token stay
+ * inside the platform's per-bot limit together). Throws when no slot came in time; the call was not made.
+ */
+export interface RateGate {
+  take(key: string): Promise<void>;
+}
+
+/** A gate that gave no slot in time: transient and not ambiguous (nothing was sent). */
+export async function takeGate(gate: RateGate, key: string): Promise<void> {
+  try {
+    await gate.take(key);
+  } catch (err) {
+    throw new DeliveryError('CHAT.RATE_LIMITED', { permanent: false, cause: err, details: { sharedLimit: key } });
+  }
+}
 
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,10 +8,12 @@ import { registerFeedbackModel } from './feedback.model.ts';
 import { registerInvitationModel } from './invitation.model.ts';
 import { registerLeaseModel } from './lease.repository.ts';
 import { registerLinkCodeModel } from './link-code.model.ts';
+import { registerPartitionWorkerModel } from './partition-ownership.ts';
 import { registerIdentityModel, registerPersonModel } from './person.model.ts';
 import { registerPolicyActivationModel, registerPolicyModelModel } from './policy-model.model.ts';
 import { registerPrescriptionModel } from './prescription.model.ts';
 import { registerProviderConnectionModel } from './provider-connection.model.ts';
+import { registerRateSlotModel } from './rate-slots.ts';
 import { registerChatBindingModel, registerMembershipModel, registerTeamModel } from './team.model.ts';
 import { registerTwinParamsModel } from './twin-params.model.ts';
 
@@ -34,6 +36,8 @@ export const MODEL_REGISTRARS = [
   registerLinkCodeModel,
   registerInvitationModel,
   registerLeaseModel,
+  registerPartitionWorkerModel,
+  registerRateSlotModel,
 ] as const;
 
 export function registerModels(conn: Connection): void {

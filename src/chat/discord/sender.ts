@@ -21,6 +21,7 @@ import { isAppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { DeliveryError } from '../errors.ts';
 import { discordNonce } from '../idempotency.ts';
+import { takeGate, type RateGate } from '../pacing.ts';
 import type { ChatSender, DeliveryTarget, SendOptions, SentMessage } from '../ports.ts';
 import { renderDiscordMessage, type DiscordMessagePayload } from './render.ts';
 
@@ -41,6 +42,8 @@ export interface DiscordSenderOptions {
   globalRequestsPerSecond?: number;
   /** Longest 429 wait slept through inside one send, ms. Default 60 000. */
   maxRateLimitWaitMs?: number;
+  /** Shared per-bot limit across workers (key 'global'), taken before every REST request. Default none. */
+  rateGate?: RateGate;
 }
 
 interface APIMessage {
@@ -148,6 +151,7 @@ export class DiscordSender implements ChatSender {
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {
+    if (this.options.rateGate) await takeGate(this.options.rateGate, 'global');
     try {
       return await request();
     } catch (err) {

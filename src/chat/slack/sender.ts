@@ -23,7 +23,7 @@ import type { ChatMessage } from '../../core/chat.ts';
 import type { Logger } from '../../logger.ts';
 import { DeliveryError } from '../errors.ts';
 import { SLACK_DELIVERY_EVENT, slackDeliveryMetadata } from '../idempotency.ts';
-import { KeyedPacer, realSleep, type Sleep } from '../pacing.ts';
+import { KeyedPacer, realSleep, takeGate, type RateGate, type Sleep } from '../pacing.ts';
 import type { ChatSender, DeliveryTarget, SendOptions, SentMessage } from '../ports.ts';
 import { renderSlackMessage } from './render.ts';
 
@@ -44,6 +44,8 @@ export interface SlackSenderOptions {
   historyLimit?: number;
   /** Most history pages findDelivered() reads before answering "unknown". Default 25 (5,000 messages). */
   historyPages?: number;
+  /** Shared per-channel limit across workers (key = channel id), taken before each chat.postMessage. Default none. */
+  rateGate?: RateGate;
   sleep?: Sleep;
   now?: () => number;
 }
@@ -202,16 +204,17 @@ export class SlackSender implements ChatSender {
       const { text, blocks } = renderSlackMessage(message, fileId ? { imageFileId: fileId } : {});
       // Spaced from when the previous post to this channel finished, not when it was dispatched: after a 429
       // WebClient pauses every request for Retry-After and then lets the held ones go at once.
-      return this.pacer.run(channel, () =>
-        this.client.chat.postMessage({
+      return this.pacer.run(channel, async () => {
+        if (this.options.rateGate) await takeGate(this.options.rateGate, channel);
+        return this.client.chat.postMessage({
           channel,
           text,
           blocks,
           metadata: slackDeliveryMetadata(idempotencyKey),
           unfurl_links: false,
           unfurl_media: false,
-        }),
-      );
+        });
+      });
     };
     const res = await postWithFreshImage(imageFileId, post, { delayMs: this.options.fileReadyDelayMs ?? 1_500, sleep: this.sleep, log: this.log.child({ channel }) }).catch(
       (err: unknown) => {

@@ -30,11 +30,12 @@ import { createUseCases, TokenCipher } from '../../../src/core/index.ts';
 import { connectDatabase } from '../../../src/db/connection.ts';
 import { createRepositories, registerModels } from '../../../src/db/index.ts';
 import { LeaseRepository } from '../../../src/db/lease.repository.ts';
+import { partitionedWorker } from '../../../src/partitioned-worker.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { mergeSourceDays } from '../../../src/wearables/merge.ts';
 import { FakeEngine } from '../../src/core/support/fake-engine.ts';
 
-const args = JSON.parse(process.argv[2]!) as { mongoUri: string; dbName: string; discordApi: string; slackApi: string; discordToken: string; slackToken: string; start: string; leaseTtlMs: number; label: string; key: string; deadlineMs?: number; concurrency?: number; slackIntervalMs?: number };
+const args = JSON.parse(process.argv[2]!) as { mongoUri: string; dbName: string; discordApi: string; slackApi: string; discordToken: string; slackToken: string; start: string; leaseTtlMs: number; label: string; key: string; deadlineMs?: number; concurrency?: number; slackIntervalMs?: number; partitions?: number; partitionLeaseMs?: number };
 const logger = createLogger({ level: 'silent' });
 const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ instance: args.label, ...o })}\n`);
 
@@ -42,9 +43,13 @@ const conn = await connectDatabase({ uri: args.mongoUri, dbName: args.dbName, at
 registerModels(conn);
 const repos = createRepositories(conn, { cipher: new TokenCipher({ current: args.key }), mutex: { waitMs: 60_000 } });
 const clock = new ManualClock(args.start);
+// bench:workers: a partitioned worker (its share of the athletes, shared Discord/Slack rate limits)
+const fleet = args.partitions ? partitionedWorker(conn, { partitions: args.partitions, workerId: args.label, leaseMs: args.partitionLeaseMs, discordToken: args.discordToken, slackToken: args.slackToken, logger }) : undefined;
+const schedules = new SharedSchedules(repositorySchedules(repos), 3_600_000);
+if (fleet) schedules.partition(fleet.view);
 const core = createUseCases({ ...repos, clock, newId: randomUUID, engine: new FakeEngine(), twin: { update: async () => null }, notifier: { publish: async () => undefined }, mergeDays: mergeSourceDays });
-const discord = new DiscordSender({ token: args.discordToken, apiBaseUrl: args.discordApi, logger });
-const slack = new SlackSender({ token: args.slackToken, apiUrl: args.slackApi, logger, ...(args.slackIntervalMs !== undefined ? { perChannelIntervalMs: args.slackIntervalMs } : {}) });
+const discord = new DiscordSender({ token: args.discordToken, apiBaseUrl: args.discordApi, logger, ...(fleet?.discordGate ? { rateGate: fleet.discordGate } : {}) });
+const slack = new SlackSender({ token: args.slackToken, apiUrl: args.slackApi, logger, ...(args.slackIntervalMs !== undefined ? { perChannelIntervalMs: args.slackIntervalMs } : {}), ...(fleet?.slackGate ? { rateGate: fleet.slackGate } : {}) });
 const outbox = new Outbox({ leases: new LeaseRepository(conn), senders: [discord, slack], logger, leaseTtlMs: args.leaseTtlMs, owner: `${args.label}:${process.pid}` });
 const delivery: MessageDelivery = {
   async deliver(key: string, target: DeliveryTarget, message: ChatMessage): Promise<DeliveryResult> {
@@ -55,7 +60,7 @@ const delivery: MessageDelivery = {
 };
 const job = morningDeliveryJob({
   core,
-  schedules: new SharedSchedules(repositorySchedules(repos), 3_600_000),
+  schedules,
   contacts: repositoryContacts(repos, { platforms: ['discord', 'slack'] }),
   renderer: presenterRenderer(),
   delivery,
@@ -66,6 +71,10 @@ say({ event: 'started', pid: process.pid });
 
 const date = args.start.slice(0, 10);
 const deadline = Date.now() + (args.deadlineMs ?? 60_000);
+await fleet?.start((held) => {
+  schedules.invalidate();
+  say({ event: 'partitions', held: held.length });
+});
 await scheduler.runNow(job.name);
 for (;;) {
   const ids = await repos.athletes.listIds({ status: 'active' });
