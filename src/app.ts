@@ -58,7 +58,7 @@ import { athleteIngestPort, createIngestService, type IngestService } from './co
 import type { ProviderId } from './core/metrics.ts';
 import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
 import { connectDatabase, ensureIndexes, pingDatabase, safeUri, type Connection } from './db/connection.ts';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
+import { embeddedDataDir, startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
 import { createRepositories, registerModels } from './db/index.ts';
 import { LeaseRepository } from './db/lease.repository.ts';
 import { MongoNonceStore } from './db/oauth-nonce.repository.ts';
@@ -219,7 +219,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let connection: Connection | undefined;
     if (!memoryStore) {
       if (!uri) {
-        embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb'), cacheDir: config.cacheDir, logger: logger.child({ component: 'ferretdb' }) });
+        embedded = await startEmbeddedDatabase({ dataDir: embeddedDataDir(config.dataDir), cacheDir: config.cacheDir, logger: logger.child({ component: 'ferretdb' }) });
         cleanups.push({ name: 'embedded database', run: () => embedded!.stop() });
         uri = embedded.uri;
       }
@@ -599,7 +599,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       void sched.runNow('nightly-ingest').then(() => sched.runNow('morning-delivery'));
     }
 
-    const dbWhere = memoryStore ? 'in memory (nothing is kept)' : embedded ? `embedded FerretDB at ${embedded.uri} (data in ${path.join(config.dataDir, 'ferretdb')})` : safeUri(uri!);
+    const dbWhere = memoryStore ? 'in memory (nothing is kept)' : embedded ? `embedded FerretDB at ${embedded.uri} (data in ${embeddedDataDir(config.dataDir)})` : safeUri(uri!);
     const chat = [
       ...platforms.map((p) => (p === 'console' ? 'console (this terminal)' : p)),
       ...(repl ? ['REPL as coach'] : []),

@@ -1,6 +1,6 @@
 /**
- * `twincoach <command>`: decide (the engine as a JSON-lines filter), import (wearable files),
- * register-commands (Discord), train (the DQN). Each subcommand returns an exit code.
+ * `twincoach <command>`: decide (the engine as a JSON-lines filter), import (wearable files), athletes
+ * (who is in the database, with the ids the other commands accept). Each subcommand returns an exit code.
  */
 import { decideMain } from './decide.ts';
 
@@ -8,8 +8,9 @@ const HELP = `usage: twincoach <command> [options]
 
 commands:
   decide               read decision requests as JSON lines on stdin, write decisions to stdout
-  import <file> --athlete <id>
+  import <file> --athlete <who>
                        import a .fit file, an Apple Health export (zip/xml) or a CSV into the database
+  athletes             list the athletes (name, id, chat ids) in the service's database
   help                 this text
 
 Run "twincoach <command> --help" for a command's options.
@@ -24,6 +25,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'import': {
       const { importMain } = await import('./import.ts');
       return importMain(rest, io);
+    }
+    case 'athletes': {
+      const { athletesMain } = await import('./athletes.ts');
+      return athletesMain(rest, io);
     }
     case undefined:
     case 'help':

@@ -23,6 +23,14 @@ export const FERRETDB_VERSION = 'v1.24.2';
 export const MIN_GO = [1, 24] as const;
 const TOOL_DIR = fileURLToPath(new URL('../../tools/ferretdb/', import.meta.url));
 
+/**
+ * Where the service keeps the embedded database's SQLite files: DATA_DIR/ferretdb. Every process that
+ * opens "the service's database" (the service, `twincoach import`, `twincoach athletes`) asks here.
+ */
+export function embeddedDataDir(dataDir: string): string {
+  return path.join(dataDir, 'ferretdb');
+}
+
 export interface EmbeddedDatabase {
   uri: string;
   binary: string;
