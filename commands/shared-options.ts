@@ -1,4 +1,5 @@
 /** Option specs several commands share. */
+import { isValidZone } from '../src/core/local-time.ts';
 import { PROVIDERS } from '../src/core/metrics.ts';
 import { LEVELS, SESSION_TYPES, SPORTS } from '../twin/types.ts';
 import { sessionName } from '../src/core/presenters/index.ts';
@@ -21,3 +22,13 @@ export const COMPLETION_CHOICES: readonly OptionChoice[] = [
 
 export const athleteOption = (description = 'The athlete (mention them, or their name)'): OptionSpec => ({ name: 'athlete', description, type: 'user', required: true });
 export const hiddenTeamOption: OptionSpec = { name: 'team', description: 'Team id', type: 'string', hidden: true, max: 64 };
+
+/** An IANA time zone, checked with the other options (the use case checks it again). */
+export const timezoneOption: OptionSpec = {
+  name: 'timezone',
+  label: 'Time zone',
+  description: 'IANA zone, like Europe/Berlin',
+  type: 'string',
+  max: 64,
+  check: (v) => (isValidZone(v) ? undefined : `Time zone must be an IANA zone like Europe/Berlin or America/New_York; you sent "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`),
+};

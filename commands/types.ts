@@ -42,6 +42,11 @@ export interface OptionSpec {
   secret?: boolean;
   /** Not offered to people (set by buttons, e.g. a confirmation token); left out of registration and help. */
   hidden?: boolean;
+  /**
+   * string: a further check of the trimmed text (e.g. a real IANA zone); returns the problem in the
+   * user's words, or undefined. Runs with the other checks so one reply names every problem.
+   */
+  check?: (value: string) => string | undefined;
 }
 
 export interface SubcommandSpec {
