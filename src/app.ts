@@ -428,7 +428,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       }
       return result;
     };
-    const inbound = { dispatch, describe: dispatcher.describe.bind(dispatcher), parseLine: dispatcher.parseLine.bind(dispatcher) };
+    const inbound = { dispatch, describe: dispatcher.describe.bind(dispatcher), parseLine: dispatcher.parseLine.bind(dispatcher), checkOption: dispatcher.checkOption.bind(dispatcher) };
 
     // --- local mode: the simulated squad ------------------------------------------------------------
     if (config.localMode && options.simulation !== false && config.SIMULATED_ATHLETES > 0) {
@@ -533,6 +533,9 @@ export async function startService(config: Config, logger: Logger, options: Serv
       const input = new PassThrough();
       io.input.pipe(input);
       replInput = { end: () => (io.input.unpipe(input), input.end()) };
+      const coach = { userId: simulation?.options.coachUserId ?? 'coach', displayName: simulation?.options.coachName ?? 'Coach' };
+      /** Who `as <name>` can become: the coach and the simulated athletes (by name or console id). */
+      const consolePeople = () => [coach, ...(simulation ? [...simulation.athletes.values()].map((a) => ({ userId: a.userId, displayName: a.displayName })) : [])];
       repl = new ConsoleRepl({
         dispatcher: inbound,
         input,
@@ -544,10 +547,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
         ...(io.color !== undefined ? { color: io.color } : {}),
         ...(io.width !== undefined ? { width: io.width } : {}),
         imageDir: path.join(config.dataDir, 'charts'),
-        resolveUser: (name) => {
-          const sim = simulation ? [...simulation.athletes.values()].find((a) => a.displayName.toLowerCase() === name.toLowerCase()) : undefined;
-          return sim ? { userId: sim.userId, displayName: sim.displayName } : undefined;
-        },
+        resolveUser: (name) => consolePeople().find((p) => [p.displayName.toLowerCase(), p.userId.toLowerCase()].includes(name.toLowerCase())),
+        people: () => consolePeople().map((p) => p.displayName),
       });
       replDone = repl.run().then(() => options.onConsoleExit?.());
       cleanups.push({

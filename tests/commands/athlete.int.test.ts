@@ -61,6 +61,13 @@ describe('/register, /link, /help', () => {
     expect(athletes).toContain('`/feedback [rpe:<1–10>] [minutes:<0–600>] [completion:<done|partial|skipped>] [soreness:<1–5>] [notes:<text>] [date:<yyyy-mm-dd>]`');
     expect(r.message!.sections!.some((s) => s.title === 'Coaches')).toBe(false);
   });
+
+  it('when /help is asked by a coach who is no athlete then the athletes\' commands are listed too', async () => {
+    await h.say('helpcoach', '/team create name:Helpers');
+    const r = await h.say('helpcoach', '/help');
+    expect(r.message!.sections!.map((s) => s.title)).toEqual(['Your athletes use', 'Coaches', 'Everyone']);
+    expect(r.message!.sections![0]!.text).toContain('`/feedback [rpe:<1–10>]');
+  });
 });
 
 describe('/today and /why', () => {
