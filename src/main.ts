@@ -4,7 +4,7 @@
  * A configuration error prints its list of problems and exits with code 78 (EX_CONFIG).
  */
 import { startService } from './app.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, loadDotEnv } from './config.ts';
 import { ConfigError, isAppError } from './errors.ts';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { createLogger } from './logger.ts';
 async function main(): Promise<void> {
   let config;
   try {
+    loadDotEnv(); // ./.env, if there is one; the real environment wins
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -2,6 +2,7 @@
  * `twincoach <command>`: decide (the engine as a JSON-lines filter), import (wearable files), athletes
  * (who is in the database, with the ids the other commands accept). Each subcommand returns an exit code.
  */
+import { loadDotEnv } from '../config.ts';
 import { decideMain } from './decide.ts';
 
 const HELP = `usage: twincoach <command> [options]
@@ -18,6 +19,7 @@ Run "twincoach <command> --help" for a command's options.
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  loadDotEnv(); // ./.env, if there is one (the same file the service reads); the real environment wins
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   switch (command) {
     case 'decide':
