@@ -88,6 +88,8 @@ export interface ServiceOptions {
   catchUpOnStart?: boolean;
   /** The local-mode REPL's streams (default stdin/stdout when CONSOLE_CHAT); false = no REPL. */
   console?: { input: Readable; output: Writable; color?: boolean; width?: number } | false;
+  /** Start-up progress for a person waiting (the first start's FerretDB build); the log has it anyway. */
+  progress?: (line: string) => void;
   /** Called when the person at the console typed "exit". */
   onConsoleExit?: () => void;
   /** Where console-platform deliveries are printed. Default stdout. */
@@ -219,7 +221,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let connection: Connection | undefined;
     if (!memoryStore) {
       if (!uri) {
-        embedded = await startEmbeddedDatabase({ dataDir: embeddedDataDir(config.dataDir), cacheDir: config.cacheDir, logger: logger.child({ component: 'ferretdb' }) });
+        embedded = await startEmbeddedDatabase({ dataDir: embeddedDataDir(config.dataDir), cacheDir: config.cacheDir, logger: logger.child({ component: 'ferretdb' }), ...(options.progress ? { progress: options.progress } : {}) });
         cleanups.push({ name: 'embedded database', run: () => embedded!.stop() });
         uri = embedded.uri;
       }
