@@ -11,6 +11,7 @@
  *          embedded server. Every step is logged and a failing step never skips the next.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Counter } from 'prom-client';
@@ -39,7 +40,7 @@ import {
 } from '../jobs/index.ts';
 import type { AthleteParams } from '../twin/index.ts';
 import { createChartRenderer } from './chat/chart-renderer.ts';
-import { ConsoleRepl } from './chat/console/repl.ts';
+import { ConsoleRepl, type ConsoleCommand } from './chat/console/repl.ts';
 import { ConsoleSender } from './chat/console/sender.ts';
 import { DiscordInteractions } from './chat/discord/interactions.ts';
 import { DiscordSender } from './chat/discord/sender.ts';
@@ -51,7 +52,7 @@ import { SlackSender } from './chat/slack/sender.ts';
 import { describeConfig, type Config } from './config.ts';
 import { agentDecisionEngine } from './core/agent-engine.ts';
 import type { ChatMessage, CommandInput, Platform } from './core/chat.ts';
-import { systemClock, type Clock } from './core/clock.ts';
+import { OffsetClock, systemClock, type Clock, type SettableClock } from './core/clock.ts';
 import { CalibratingTwinUpdater, createUseCases, TokenCipher, type UseCases } from './core/index.ts';
 import { createConnectFlow, type ConnectFlow } from './core/connect-flow.use-case.ts';
 import { athleteIngestPort, createIngestService, type IngestService } from './core/ingest.use-case.ts';
@@ -65,10 +66,12 @@ import { MongoNonceStore } from './db/oauth-nonce.repository.ts';
 import { oauthRoutes } from './http/oauth.routes.ts';
 import { createMetricsRegistry, startHttpServer, type Route, type RunningHttpServer } from './http/server.ts';
 import { webhookRoutes } from './http/webhooks.routes.ts';
+import { localConsoleCommands } from './local/console-commands.ts';
 import { InProcessMutex } from './local/in-process-mutex.ts';
 import { createMemoryRepositories } from './local/memory-store.ts';
 import { DEFAULT_SIMULATION, Simulation, type SimulationOptions } from './local/simulation.ts';
 import type { Logger } from './logger.ts';
+import { AppError } from './errors.ts';
 import { readVersion } from './version.ts';
 import { mergeSourceDays } from './wearables/merge.ts';
 import { buildProviders, createOAuthGateway, createWearableSources } from './wearables/registry.ts';
@@ -143,6 +146,8 @@ export interface Service {
   dispatch(input: CommandInput): Promise<DispatchResult>;
   /** The running policy, "name@version". */
   policyId(): string;
+  /** Local mode's console commands (morning now, skip days): the REPL's extras, also run by `twincoach morning`. */
+  localCommands: ConsoleCommand[];
   /** Stops everything in order; safe to call more than once. */
   stop(reason?: string): Promise<void>;
 }
@@ -189,6 +194,16 @@ class TrackedDelivery implements MessageDelivery {
   }
 }
 
+/** The virtual clock's offset from an earlier run (0 when there is none or it is unreadable). */
+function readClockOffset(file: string): number {
+  try {
+    const v = (JSON.parse(readFileSync(file, 'utf8')) as { offsetMs?: unknown }).offsetMs;
+    return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function isAthleteParams(p: Record<string, unknown> | undefined): p is AthleteParams & Record<string, unknown> {
   return !!p && typeof p.sport === 'string' && typeof p.tau1 === 'number' && typeof p.capacityLoad === 'number' && typeof p.lnRmssdBase === 'number';
 }
@@ -196,8 +211,11 @@ function isAthleteParams(p: Record<string, unknown> | undefined): p is AthletePa
 export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
   const started = performance.now();
   const version = readVersion();
-  const clock = options.clock ?? systemClock;
   const realTime = options.realTime ?? true;
+  // Local mode runs on a virtual clock (real time + an offset the console's `skip 1d` grows, kept in
+  // DATA_DIR/local/clock.json so a restart does not go back to days already lived).
+  const clockFile = path.join(config.dataDir, 'local', 'clock.json');
+  const clock: Clock = options.clock ?? (config.localMode ? new OffsetClock(readClockOffset(clockFile)) : systemClock);
   const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
   const stopAll = async () => {
     for (const c of cleanups.reverse()) {
@@ -524,6 +542,29 @@ export async function startService(config: Config, logger: Logger, options: Serv
     });
     const sched = new Scheduler({ jobs: jobs.all, logger, clock, onRun: (job, outcome) => jobRuns.inc({ job, outcome }) });
     scheduler = sched;
+    /** The console's `skip`: walk the jobs over the next stretch of virtual time (local mode's clock only). */
+    const advanceClock = async (ms: number) => {
+      if (!('set' in clock)) throw new AppError('LOCAL.NO_VIRTUAL_CLOCK', 'This service runs on real time; skipping days is for local mode.');
+      const from = clock.now();
+      await sched.advanceTo(new Date(from.getTime() + ms), clock as SettableClock);
+      if (clock instanceof OffsetClock) {
+        mkdirSync(path.dirname(clockFile), { recursive: true });
+        writeFileSync(clockFile, `${JSON.stringify({ offsetMs: clock.offset })}\n`);
+      }
+      return { from, to: clock.now() };
+    };
+
+    const localCommands = config.localMode
+      ? localConsoleCommands({
+          core,
+          ingest,
+          contacts,
+          renderer,
+          now: () => clock.now(),
+          athletes: () => (simulation ? [...simulation.athletes.values()].map((a) => ({ userId: a.userId, displayName: a.displayName, athleteId: a.athleteId, timezone: a.timezone })) : []),
+          advance: (ms) => advanceClock(ms),
+        })
+      : [];
 
     // --- inbound chat (REPL, Discord gateway) ---------------------------------------------------
     let repl: ConsoleRepl | undefined;
@@ -551,6 +592,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
         imageDir: path.join(config.dataDir, 'charts'),
         resolveUser: (name) => consolePeople().find((p) => [p.displayName.toLowerCase(), p.userId.toLowerCase()].includes(name.toLowerCase())),
         people: () => consolePeople().map((p) => p.displayName),
+        extraCommands: localCommands,
+        helpNotes: [
+          `Every start catches up today's mornings that are due (a first start sends today's messages at once); afterwards each athlete's morning arrives at their local ${config.DEFAULT_MORNING_TIME} unless they chose another time.`,
+          `Charts are saved as PNG files in ${path.join(config.dataDir, 'charts')}; the log is ${path.join(config.dataDir, 'twincoach.log')}.`,
+        ],
       });
       replDone = repl.run().then(() => options.onConsoleExit?.());
       cleanups.push({
@@ -629,6 +675,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       simulation,
       dispatch,
       policyId: () => agent.policyId,
+      localCommands,
       stop: (reason?: string) =>
         (stopping ??= (async () => {
           logger.info({ reason }, 'shutting down');

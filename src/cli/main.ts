@@ -1,6 +1,7 @@
 /**
  * `twincoach <command>`: decide (the engine as a JSON-lines filter), import (wearable files), athletes
- * (who is in the database, with the ids the other commands accept). Each subcommand returns an exit code.
+ * (who is in the database, with the ids the other commands accept), morning (local mode's morning message
+ * on demand). Each subcommand returns an exit code.
  */
 import { loadDotEnv } from '../config.ts';
 import { decideMain } from './decide.ts';
@@ -12,6 +13,7 @@ commands:
   import <file> --athlete <who>
                        import a .fit file, an Apple Health export (zip/xml) or a CSV into the database
   athletes             list the athletes (name, id, chat ids) in the service's database
+  morning [name|all]   local mode: show today's morning message now (sync, prescribe, print)
   help                 this text
 
 Run "twincoach <command> --help" for a command's options.
@@ -31,6 +33,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'athletes': {
       const { athletesMain } = await import('./athletes.ts');
       return athletesMain(rest, io);
+    }
+    case 'morning': {
+      const { morningMain } = await import('./morning.ts');
+      return morningMain(rest, io);
     }
     case undefined:
     case 'help':
