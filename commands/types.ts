@@ -78,9 +78,9 @@ export interface ConnectLinks {
   authorizeUrl(input: { athleteId: string; provider: ProviderId; platform: Platform }): Promise<{ url: string; expiresAt?: Date }>;
 }
 
-/** Where a data export is put for download (a signed, short-lived link). */
+/** Where a data export is put: a signed, short-lived download link, or (local mode) a file on this machine. */
 export interface ExportPublisher {
-  publish(personId: string, data: DataExport): Promise<{ url: string; expiresAt: Date }>;
+  publish(personId: string, data: DataExport): Promise<{ url: string; expiresAt: Date } | { file: string }>;
 }
 
 export interface CommandDeps {

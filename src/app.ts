@@ -67,6 +67,7 @@ import { oauthRoutes } from './http/oauth.routes.ts';
 import { createMetricsRegistry, startHttpServer, type Route, type RunningHttpServer } from './http/server.ts';
 import { webhookRoutes } from './http/webhooks.routes.ts';
 import { localConsoleCommands } from './local/console-commands.ts';
+import { FileExportPublisher } from './local/file-export.ts';
 import { InProcessMutex } from './local/in-process-mutex.ts';
 import { createMemoryRepositories } from './local/memory-store.ts';
 import { DEFAULT_SIMULATION, Simulation, type SimulationOptions } from './local/simulation.ts';
@@ -434,6 +435,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
         confirm: new ConfirmTokens(config.OAUTH_STATE_SECRET),
         consentVersion: CONSENT_VERSION,
         defaultTimezone: config.DEFAULT_TIMEZONE,
+        // local mode: the person at the terminal is the operator — /privacy export writes a file
+        ...(config.localMode ? { exports: new FileExportPublisher(path.join(config.dataDir, 'exports')) } : {}),
         ...(connectFlow ? { connectLinks: { authorizeUrl: connectFlow.authorizeUrl } } : {}),
       },
       logger,
