@@ -73,6 +73,7 @@ import { createMemoryRepositories } from './local/memory-store.ts';
 import { DEFAULT_SIMULATION, Simulation, type SimulationOptions } from './local/simulation.ts';
 import type { Logger } from './logger.ts';
 import { AppError } from './errors.ts';
+import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import { readVersion } from './version.ts';
 import { mergeSourceDays } from './wearables/merge.ts';
 import { buildProviders, createOAuthGateway, createWearableSources } from './wearables/registry.ts';
@@ -178,12 +179,23 @@ class TrackedDelivery implements MessageDelivery {
   constructor(
     private readonly outbox: Outbox,
     private readonly onDelivered?: (key: string, target: DeliveryTarget) => void,
+    private readonly metrics?: ServiceMetrics,
   ) {}
   deliver(key: string, target: DeliveryTarget, message: ChatMessage): Promise<DeliveryResult> {
-    const p = this.outbox.deliver(key, target, message).then((out) => {
-      if (out.status === 'sent' || out.status === 'fallback') this.onDelivered?.(key, target);
-      return out as DeliveryResult;
-    });
+    this.metrics?.inFlight(1);
+    const p = this.outbox.deliver(key, target, message).then(
+      (out) => {
+        this.metrics?.inFlight(-1);
+        this.metrics?.delivery(target.platform, target.kind, out.status);
+        if (out.status === 'sent' || out.status === 'fallback') this.onDelivered?.(key, target);
+        return out as DeliveryResult;
+      },
+      (err: unknown) => {
+        this.metrics?.inFlight(-1);
+        this.metrics?.delivery(target.platform, target.kind, 'error');
+        throw err;
+      },
+    );
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
     return p;
@@ -362,6 +374,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
     // --- HTTP -------------------------------------------------------------------------------------
     const metrics = createMetricsRegistry();
+    const serviceMetrics = createServiceMetrics(metrics);
     const jobRuns = new Counter({ name: 'twincoach_job_runs_total', help: 'Scheduled job runs by outcome', labelNames: ['job', 'outcome'] as const, registers: [metrics] });
     const startedAt = Date.now();
     let scheduler: Scheduler | undefined;
@@ -422,7 +435,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let simulation: Simulation | undefined;
     const schedules = new SharedSchedules(repositorySchedules(repos), options.schedulesTtlMs ?? 5 * 60_000);
     const contacts = repositoryContacts(repos, { platforms });
-    const delivery = new TrackedDelivery(outbox, (key, target) => simulation?.onDelivered(key, target));
+    const delivery = new TrackedDelivery(outbox, (key, target) => simulation?.onDelivered(key, target), serviceMetrics);
 
     // --- commands ---------------------------------------------------------------------------------
     const charts = createChartRenderer();
@@ -444,6 +457,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     /** Commands may notify other people (an override tells the athlete): delivered to their DM. */
     const dispatch = async (input: CommandInput): Promise<DispatchResult> => {
       const result = await dispatcher.dispatch(input);
+      serviceMetrics.command(input.command, input.platform, result.failure?.code ?? 'ok');
       for (const n of result.notify ?? []) {
         const contact = (await contacts.contacts([n.personId])).get(n.personId);
         const dm = contact?.recipients.find((r) => r.audience === 'athlete');
