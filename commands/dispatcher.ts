@@ -80,6 +80,25 @@ export class CommandDispatcher {
     return parseCommandLine(line, (name) => this.registry.get(name));
   }
 
+  /**
+   * One form answer checked on its own, as it is typed (the console asks field by field): the problem in
+   * the same words the whole submission would get, or undefined when the value is fine (or the field is
+   * not one of the command's options — the submission decides then).
+   */
+  checkOption(command: string, option: string, raw: string): string | undefined {
+    const def = this.registry.get(command);
+    if (!def) return undefined;
+    const spec = this.registry.optionsOf(def, this.registry.subcommandOf(def, undefined)).find((s) => s.name === option);
+    if (!spec) return undefined;
+    try {
+      validateOptions(def.name, [spec], { [option]: raw }, localDate(this.options.deps.clock.now(), this.options.deps.defaultTimezone));
+      return undefined;
+    } catch (err) {
+      if (isAppError(err)) return err.userMessage;
+      throw err;
+    }
+  }
+
   async dispatch(input: CommandInput): Promise<DispatchResult> {
     const started = Date.now();
     let outcome = 'ok';

@@ -22,7 +22,9 @@ export const helpCommand: CommandDefinition = {
     const of = (a: string) => COMMANDS.filter((c) => c.audience === a);
     const sections = [];
     if (!ctx.me) sections.push({ title: 'Start here', text: lines(COMMANDS.filter((c) => ['register', 'link', 'help'].includes(c.name))) });
+    // Coaches see the athletes' commands too: they are what their athletes will ask about.
     if (isAthlete || !ctx.me) sections.push({ title: 'Athletes', text: lines(of('athlete')) });
+    else if (isCoach) sections.push({ title: 'Your athletes use', text: lines(of('athlete')) });
     if (isCoach || !ctx.me) sections.push({ title: 'Coaches', text: lines(of('coach')) });
     if (ctx.me) sections.push({ title: 'Everyone', text: lines([...of('registered'), ...of('anyone')]) });
     return {

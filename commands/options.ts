@@ -34,6 +34,8 @@ export function orList(items: readonly string[]): string {
 const TRUE = new Set(['yes', 'y', 'true', 'on', '1', 'agree', 'i agree']);
 const FALSE = new Set(['no', 'n', 'false', 'off', '0']);
 const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+/** "7", "-3", "+2", "6.5", "6,5", ".5" — digits with at most one decimal separator. */
+const DECIMAL = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)$/;
 
 /** "<@123>", "<@!123>", "<@U123|alex>", "@alex" → the id or name inside. */
 export function userRef(raw: string): string {
@@ -62,7 +64,8 @@ function parseOne(spec: OptionSpec, raw: string, ctx: Ctx, today: string): Optio
   switch (spec.type) {
     case 'integer':
     case 'number': {
-      const n = t === '' ? NaN : Number(t.replace(',', '.'));
+      // Plain decimal only: Number() would also take "0x7", "1e1", "0b11" and "Infinity".
+      const n = DECIMAL.test(t) ? Number(t.replace(',', '.')) : NaN;
       const range = rangeText(spec);
       if (!Number.isFinite(n)) return bad(`${label} must be a number${range}; you sent ${shownRaw(raw, spec)}`);
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max))
@@ -104,6 +107,8 @@ function parseOne(spec: OptionSpec, raw: string, ctx: Ctx, today: string): Optio
     case 'string': {
       if (t === '') return bad(`${label} can’t be empty`);
       if (spec.max !== undefined && t.length > spec.max) return bad(`${label} can be at most ${spec.max} characters; yours has ${t.length}`);
+      const problem = spec.check?.(t);
+      if (problem !== undefined) return bad(problem);
       return t;
     }
   }

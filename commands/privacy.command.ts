@@ -27,6 +27,7 @@ export const privacyCommand = defineCommand({
       const sections = [{ title: 'What I store about you', text: counts.join('\n') || 'Nothing.' }];
       if (!deps.exports) return note('Your data', 'Downloads aren’t set up on this server; ask its operator for the export file. This is what it holds:', { sections });
       const link = await deps.exports.publish(actor.personId, data);
+      if ('file' in link) return note('Your data export', `Saved on this machine: ${link.file}`, { sections, footer: 'A JSON file with everything above (tokens masked). Only your user account can read it.' });
       return note('Your data export', `Download it here: ${link.url}`, { sections, footer: `The link works until ${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. Only you can see it.` });
     }
     const token = ctx.values.confirm;

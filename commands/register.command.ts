@@ -1,5 +1,5 @@
 import { isAppError } from '../src/errors.ts';
-import { LEVEL_CHOICES, SPORT_CHOICES } from './shared-options.ts';
+import { LEVEL_CHOICES, SPORT_CHOICES, timezoneOption } from './shared-options.ts';
 import { done } from './support.ts';
 import { defineCommand } from './types.ts';
 
@@ -11,7 +11,7 @@ export const registerCommand = defineCommand({
     { name: 'sport', label: 'Sport', description: 'Your sport', type: 'choice', required: true, choices: SPORT_CHOICES },
     { name: 'agree', label: 'Agree', description: 'I agree to the privacy notice (yes)', type: 'boolean', required: true },
     { name: 'level', label: 'Level', description: 'Your level (default recreational)', type: 'choice', choices: LEVEL_CHOICES },
-    { name: 'timezone', label: 'Time zone', description: 'IANA zone, like Europe/Berlin', type: 'string', max: 64 },
+    timezoneOption,
     { name: 'morning_time', label: 'Morning time', description: 'When your session arrives, HH:MM (default 06:30)', type: 'time' },
     { name: 'goal_date', label: 'Goal date', description: 'Race or test day, yyyy-mm-dd', type: 'date' },
     { name: 'name', label: 'Name', description: 'The name I use for you', type: 'string', max: 80 },

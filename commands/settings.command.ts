@@ -1,6 +1,6 @@
 import type { SettingsPatch } from '../src/core/settings.use-case.ts';
 import type { TeamChannelShare } from '../src/core/types.ts';
-import { LEVEL_CHOICES, SPORT_CHOICES, TEAM_CHANNEL_CHOICES } from './shared-options.ts';
+import { LEVEL_CHOICES, SPORT_CHOICES, TEAM_CHANNEL_CHOICES, timezoneOption } from './shared-options.ts';
 import { done, me, note } from './support.ts';
 import { defineCommand } from './types.ts';
 
@@ -9,7 +9,7 @@ export const settingsCommand = defineCommand({
   description: 'Your settings: time zone, morning time, sport, goal date, DMs (no options: show them)',
   audience: 'registered',
   options: [
-    { name: 'timezone', label: 'Time zone', description: 'IANA zone, like Europe/Berlin', type: 'string', max: 64 },
+    timezoneOption,
     { name: 'morning_time', label: 'Morning time', description: 'When your session arrives, HH:MM', type: 'time' },
     { name: 'sport', label: 'Sport', description: 'Your sport', type: 'choice', choices: SPORT_CHOICES },
     { name: 'level', label: 'Level', description: 'Your level', type: 'choice', choices: LEVEL_CHOICES },

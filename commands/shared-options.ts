@@ -3,6 +3,7 @@
  * values) so a command defined with defineCommand reads them typed: `ctx.values.athlete` is a string,
  * `ctx.values.session` a SessionType.
  */
+import { isValidZone } from '../src/core/local-time.ts';
 import { PROVIDERS, type ProviderId } from '../src/core/metrics.ts';
 import type { Completion, TeamChannelShare } from '../src/core/types.ts';
 import { LEVELS, SESSION_TYPES, SPORTS, type Level, type SessionType, type Sport } from '../twin/types.ts';
@@ -31,3 +32,13 @@ export const TEAM_CHANNEL_CHOICES: readonly OptionChoice<TeamChannelShare>[] = [
 
 export const athleteOption = (description = 'The athlete (mention them, or their name)') => ({ name: 'athlete', description, type: 'user', required: true }) as const satisfies OptionSpec;
 export const hiddenTeamOption = { name: 'team', description: 'Team id', type: 'string', hidden: true, max: 64 } as const satisfies OptionSpec;
+
+/** An IANA time zone, checked with the other options (the use case checks it again). */
+export const timezoneOption = {
+  name: 'timezone',
+  label: 'Time zone',
+  description: 'IANA zone, like Europe/Berlin',
+  type: 'string',
+  max: 64,
+  check: (v: string) => (isValidZone(v) ? undefined : `Time zone must be an IANA zone like Europe/Berlin or America/New_York; you sent "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`),
+} as const satisfies OptionSpec;

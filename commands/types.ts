@@ -42,6 +42,11 @@ export interface OptionSpec {
   secret?: boolean;
   /** Not offered to people (set by buttons, e.g. a confirmation token); left out of registration and help. */
   hidden?: boolean;
+  /**
+   * string: a further check of the trimmed text (e.g. a real IANA zone); returns the problem in the
+   * user's words, or undefined. Runs with the other checks so one reply names every problem.
+   */
+  check?: (value: string) => string | undefined;
 }
 
 export interface SubcommandSpec {
@@ -73,9 +78,9 @@ export interface ConnectLinks {
   authorizeUrl(input: { athleteId: string; provider: ProviderId; platform: Platform }): Promise<{ url: string; expiresAt?: Date }>;
 }
 
-/** Where a data export is put for download (a signed, short-lived link). */
+/** Where a data export is put: a signed, short-lived download link, or (local mode) a file on this machine. */
 export interface ExportPublisher {
-  publish(personId: string, data: DataExport): Promise<{ url: string; expiresAt: Date }>;
+  publish(personId: string, data: DataExport): Promise<{ url: string; expiresAt: Date } | { file: string }>;
 }
 
 export interface CommandDeps {

@@ -7,7 +7,7 @@
  * job is logged and counted; the schedule goes on) and graceful stop (stop timers, abort, await in-flight).
  */
 import { createTask, validateDetailed, type ScheduledTask } from 'node-cron';
-import type { Clock, ManualClock } from '../src/core/clock.ts';
+import type { Clock, SettableClock } from '../src/core/clock.ts';
 import type { Logger } from '../src/logger.ts';
 import { compileUtcCron, type UtcMatcher } from './cron-match.ts';
 import type { Job, JobSummary } from './job.ts';
@@ -83,7 +83,7 @@ export class Scheduler {
    * Virtual-time mode: for every minute boundary in (clock.now(), target], move the clock there and run
    * the jobs due at that minute, in declaration order, awaiting each.
    */
-  async advanceTo(target: Date, clock: ManualClock): Promise<void> {
+  async advanceTo(target: Date, clock: SettableClock): Promise<void> {
     let t = Math.floor(clock.now().getTime() / MINUTE) * MINUTE + MINUTE;
     const end = target.getTime();
     while (t <= end && !this.stopped) {

@@ -11,6 +11,7 @@
  *          embedded server. Every step is logged and a failing step never skips the next.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Counter } from 'prom-client';
@@ -39,7 +40,7 @@ import {
 } from '../jobs/index.ts';
 import type { AthleteParams } from '../twin/index.ts';
 import { createChartRenderer } from './chat/chart-renderer.ts';
-import { ConsoleRepl } from './chat/console/repl.ts';
+import { ConsoleRepl, type ConsoleCommand } from './chat/console/repl.ts';
 import { ConsoleSender } from './chat/console/sender.ts';
 import { DiscordInteractions } from './chat/discord/interactions.ts';
 import { DiscordSender } from './chat/discord/sender.ts';
@@ -51,7 +52,7 @@ import { SlackSender } from './chat/slack/sender.ts';
 import { describeConfig, type Config } from './config.ts';
 import { agentDecisionEngine } from './core/agent-engine.ts';
 import type { ChatMessage, CommandInput, Platform } from './core/chat.ts';
-import { systemClock, type Clock } from './core/clock.ts';
+import { OffsetClock, systemClock, type Clock, type SettableClock } from './core/clock.ts';
 import { CalibratingTwinUpdater, createUseCases, TokenCipher, type UseCases } from './core/index.ts';
 import { createConnectFlow, type ConnectFlow } from './core/connect-flow.use-case.ts';
 import { athleteIngestPort, createIngestService, type IngestService } from './core/ingest.use-case.ts';
@@ -60,17 +61,21 @@ import { presentInvitation } from './core/presenters/index.ts';
 import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
 import { connectDatabase, ensureIndexes, pingDatabase, safeUri, type Connection } from './db/connection.ts';
 import { partitionedWorker } from './partitioned-worker.ts';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
+import { embeddedDataDir, startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
 import { createRepositories, registerModels } from './db/index.ts';
 import { LeaseRepository } from './db/lease.repository.ts';
 import { MongoNonceStore } from './db/oauth-nonce.repository.ts';
 import { oauthRoutes } from './http/oauth.routes.ts';
 import { createMetricsRegistry, startHttpServer, type Route, type RunningHttpServer } from './http/server.ts';
 import { webhookRoutes } from './http/webhooks.routes.ts';
+import { localConsoleCommands } from './local/console-commands.ts';
+import { FileExportPublisher } from './local/file-export.ts';
 import { InProcessMutex } from './local/in-process-mutex.ts';
 import { createMemoryRepositories } from './local/memory-store.ts';
 import { DEFAULT_SIMULATION, Simulation, type SimulationOptions } from './local/simulation.ts';
 import type { Logger } from './logger.ts';
+import { AppError } from './errors.ts';
+import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import { readVersion } from './version.ts';
 import { mergeSourceDays } from './wearables/merge.ts';
 import { buildProviders, createOAuthGateway, createWearableSources } from './wearables/registry.ts';
@@ -90,6 +95,8 @@ export interface ServiceOptions {
   catchUpOnStart?: boolean;
   /** The local-mode REPL's streams (default stdin/stdout when CONSOLE_CHAT); false = no REPL. */
   console?: { input: Readable; output: Writable; color?: boolean; width?: number } | false;
+  /** Start-up progress for a person waiting (the first start's FerretDB build); the log has it anyway. */
+  progress?: (line: string) => void;
   /** Called when the person at the console typed "exit". */
   onConsoleExit?: () => void;
   /** Where console-platform deliveries are printed. Default stdout. */
@@ -143,6 +150,8 @@ export interface Service {
   dispatch(input: CommandInput): Promise<DispatchResult>;
   /** The running policy, "name@version". */
   policyId(): string;
+  /** Local mode's console commands (morning now, skip days): the REPL's extras, also run by `twincoach morning`. */
+  localCommands: ConsoleCommand[];
   /** Stops everything in order; safe to call more than once. */
   stop(reason?: string): Promise<void>;
 }
@@ -185,12 +194,23 @@ class TrackedDelivery implements MessageDelivery {
   constructor(
     private readonly outbox: Outbox,
     private readonly onDelivered?: (key: string, target: DeliveryTarget) => void,
+    private readonly metrics?: ServiceMetrics,
   ) {}
   deliver(key: string, target: DeliveryTarget, message: ChatMessage): Promise<DeliveryResult> {
-    const p = this.outbox.deliver(key, target, message).then((out) => {
-      if (out.status === 'sent' || out.status === 'fallback') this.onDelivered?.(key, target);
-      return out as DeliveryResult;
-    });
+    this.metrics?.inFlight(1);
+    const p = this.outbox.deliver(key, target, message).then(
+      (out) => {
+        this.metrics?.inFlight(-1);
+        this.metrics?.delivery(target.platform, target.kind, out.status);
+        if (out.status === 'sent' || out.status === 'fallback') this.onDelivered?.(key, target);
+        return out as DeliveryResult;
+      },
+      (err: unknown) => {
+        this.metrics?.inFlight(-1);
+        this.metrics?.delivery(target.platform, target.kind, 'error');
+        throw err;
+      },
+    );
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
     return p;
@@ -202,6 +222,16 @@ class TrackedDelivery implements MessageDelivery {
   }
 }
 
+/** The virtual clock's offset from an earlier run (0 when there is none or it is unreadable). */
+function readClockOffset(file: string): number {
+  try {
+    const v = (JSON.parse(readFileSync(file, 'utf8')) as { offsetMs?: unknown }).offsetMs;
+    return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function isAthleteParams(p: Record<string, unknown> | undefined): p is AthleteParams & Record<string, unknown> {
   return !!p && typeof p.sport === 'string' && typeof p.tau1 === 'number' && typeof p.capacityLoad === 'number' && typeof p.lnRmssdBase === 'number';
 }
@@ -209,8 +239,11 @@ function isAthleteParams(p: Record<string, unknown> | undefined): p is AthletePa
 export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
   const started = performance.now();
   const version = readVersion();
-  const clock = options.clock ?? systemClock;
   const realTime = options.realTime ?? true;
+  // Local mode runs on a virtual clock (real time + an offset the console's `skip 1d` grows, kept in
+  // DATA_DIR/local/clock.json so a restart does not go back to days already lived).
+  const clockFile = path.join(config.dataDir, 'local', 'clock.json');
+  const clock: Clock = options.clock ?? (config.localMode ? new OffsetClock(readClockOffset(clockFile)) : systemClock);
   const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
   const stopAll = async () => {
     for (const c of cleanups.reverse()) {
@@ -234,7 +267,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let connection: Connection | undefined;
     if (!memoryStore) {
       if (!uri) {
-        embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb'), cacheDir: config.cacheDir, logger: logger.child({ component: 'ferretdb' }) });
+        embedded = await startEmbeddedDatabase({ dataDir: embeddedDataDir(config.dataDir), cacheDir: config.cacheDir, logger: logger.child({ component: 'ferretdb' }), ...(options.progress ? { progress: options.progress } : {}) });
         cleanups.push({ name: 'embedded database', run: () => embedded!.stop() });
         uri = embedded.uri;
       }
@@ -356,6 +389,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
     // --- HTTP -------------------------------------------------------------------------------------
     const metrics = createMetricsRegistry();
+    const serviceMetrics = createServiceMetrics(metrics);
     const jobRuns = new Counter({ name: 'twincoach_job_runs_total', help: 'Scheduled job runs by outcome', labelNames: ['job', 'outcome'] as const, registers: [metrics] });
     const startedAt = Date.now();
     let scheduler: Scheduler | undefined;
@@ -434,7 +468,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       await workers.start(() => schedules.invalidate());
       cleanups.push({ name: 'partitioned worker', run: () => workers.stop() });
     }
-    const delivery = new TrackedDelivery(outbox, (key, target) => simulation?.onDelivered(key, target));
+    const delivery = new TrackedDelivery(outbox, (key, target) => simulation?.onDelivered(key, target), serviceMetrics);
 
     // --- commands ---------------------------------------------------------------------------------
     const charts = createChartRenderer();
@@ -447,6 +481,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
         confirm: new ConfirmTokens(config.OAUTH_STATE_SECRET),
         consentVersion: CONSENT_VERSION,
         defaultTimezone: config.DEFAULT_TIMEZONE,
+        // local mode: the person at the terminal is the operator — /privacy export writes a file
+        ...(config.localMode ? { exports: new FileExportPublisher(path.join(config.dataDir, 'exports')) } : {}),
         ...(connectFlow ? { connectLinks: { authorizeUrl: connectFlow.authorizeUrl } } : {}),
       },
       logger,
@@ -454,6 +490,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     /** Commands may notify other people (an override tells the athlete): delivered to their DM. */
     const dispatch = async (input: CommandInput): Promise<DispatchResult> => {
       const result = await dispatcher.dispatch(input);
+      serviceMetrics.command(input.command, input.platform, result.failure?.code ?? 'ok');
       for (const n of result.notify ?? []) {
         const contact = (await contacts.contacts([n.personId])).get(n.personId);
         const dm = contact?.recipients.find((r) => r.audience === 'athlete');
@@ -461,7 +498,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       }
       return result;
     };
-    const inbound = { dispatch, describe: dispatcher.describe.bind(dispatcher), parseLine: dispatcher.parseLine.bind(dispatcher) };
+    const inbound = { dispatch, describe: dispatcher.describe.bind(dispatcher), parseLine: dispatcher.parseLine.bind(dispatcher), checkOption: dispatcher.checkOption.bind(dispatcher) };
 
     // --- local mode: the simulated squad ------------------------------------------------------------
     if (config.localMode && options.simulation !== false && config.SIMULATED_ATHLETES > 0) {
@@ -562,6 +599,29 @@ export async function startService(config: Config, logger: Logger, options: Serv
     });
     const sched = new Scheduler({ jobs: jobs.all, logger, clock, onRun: (job, outcome) => jobRuns.inc({ job, outcome }) });
     scheduler = sched;
+    /** The console's `skip`: walk the jobs over the next stretch of virtual time (local mode's clock only). */
+    const advanceClock = async (ms: number) => {
+      if (!('set' in clock)) throw new AppError('LOCAL.NO_VIRTUAL_CLOCK', 'This service runs on real time; skipping days is for local mode.');
+      const from = clock.now();
+      await sched.advanceTo(new Date(from.getTime() + ms), clock as SettableClock);
+      if (clock instanceof OffsetClock) {
+        mkdirSync(path.dirname(clockFile), { recursive: true });
+        writeFileSync(clockFile, `${JSON.stringify({ offsetMs: clock.offset })}\n`);
+      }
+      return { from, to: clock.now() };
+    };
+
+    const localCommands = config.localMode
+      ? localConsoleCommands({
+          core,
+          ingest,
+          contacts,
+          renderer,
+          now: () => clock.now(),
+          athletes: () => (simulation ? [...simulation.athletes.values()].map((a) => ({ userId: a.userId, displayName: a.displayName, athleteId: a.athleteId, timezone: a.timezone })) : []),
+          advance: (ms) => advanceClock(ms),
+        })
+      : [];
 
     // --- inbound chat (REPL, Discord gateway) ---------------------------------------------------
     let repl: ConsoleRepl | undefined;
@@ -573,6 +633,9 @@ export async function startService(config: Config, logger: Logger, options: Serv
       const input = new PassThrough();
       io.input.pipe(input);
       replInput = { end: () => (io.input.unpipe(input), input.end()) };
+      const coach = { userId: simulation?.options.coachUserId ?? 'coach', displayName: simulation?.options.coachName ?? 'Coach' };
+      /** Who `as <name>` can become: the coach and the simulated athletes (by name or console id). */
+      const consolePeople = () => [coach, ...(simulation ? [...simulation.athletes.values()].map((a) => ({ userId: a.userId, displayName: a.displayName })) : [])];
       repl = new ConsoleRepl({
         dispatcher: inbound,
         input,
@@ -584,10 +647,13 @@ export async function startService(config: Config, logger: Logger, options: Serv
         ...(io.color !== undefined ? { color: io.color } : {}),
         ...(io.width !== undefined ? { width: io.width } : {}),
         imageDir: path.join(config.dataDir, 'charts'),
-        resolveUser: (name) => {
-          const sim = simulation ? [...simulation.athletes.values()].find((a) => a.displayName.toLowerCase() === name.toLowerCase()) : undefined;
-          return sim ? { userId: sim.userId, displayName: sim.displayName } : undefined;
-        },
+        resolveUser: (name) => consolePeople().find((p) => [p.displayName.toLowerCase(), p.userId.toLowerCase()].includes(name.toLowerCase())),
+        people: () => consolePeople().map((p) => p.displayName),
+        extraCommands: localCommands,
+        helpNotes: [
+          `Every start catches up today's mornings that are due (a first start sends today's messages at once); afterwards each athlete's morning arrives at their local ${config.DEFAULT_MORNING_TIME} unless they chose another time.`,
+          `Charts are saved as PNG files in ${path.join(config.dataDir, 'charts')}; the log is ${path.join(config.dataDir, 'twincoach.log')}.`,
+        ],
       });
       replDone = repl.run().then(() => options.onConsoleExit?.());
       cleanups.push({
@@ -639,7 +705,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       void sched.runNow('nightly-ingest').then(() => sched.runNow('morning-delivery'));
     }
 
-    const dbWhere = memoryStore ? 'in memory (nothing is kept)' : embedded ? `embedded FerretDB at ${embedded.uri} (data in ${path.join(config.dataDir, 'ferretdb')})` : safeUri(uri!);
+    const dbWhere = memoryStore ? 'in memory (nothing is kept)' : embedded ? `embedded FerretDB at ${embedded.uri} (data in ${embeddedDataDir(config.dataDir)})` : safeUri(uri!);
     const chat = [
       ...platforms.map((p) => (p === 'console' ? 'console (this terminal)' : p)),
       ...(repl ? ['REPL as coach'] : []),
@@ -666,6 +732,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       simulation,
       dispatch,
       policyId: () => agent.policyId,
+      localCommands,
       stop: (reason?: string) =>
         (stopping ??= (async () => {
           logger.info({ reason }, 'shutting down');

@@ -6,7 +6,9 @@
  * misconfigured service stops at start-up with one readable message. describeConfig() gives a copy safe
  * to log: secrets are replaced by "[set]".
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
@@ -176,6 +178,18 @@ function consistencyProblems(raw: Record<string, string | undefined>): Problem[]
   if (env.NODE_ENV === 'production' && !env.MONGODB_URI)
     p.push('NODE_ENV is production but MONGODB_URI is missing (the embedded database is for local use)');
   return p;
+}
+
+/**
+ * Read a `.env` file (KEY=value lines, # comments, quotes as in Node's --env-file) into `env`. Variables
+ * already set win: the real environment overrides the file. A missing file is fine (returns false).
+ * Called once by each entry point (src/main.ts, src/cli/main.ts) before loadConfig().
+ */
+export function loadDotEnv(file = '.env', env: Record<string, string | undefined> = process.env): boolean {
+  if (!existsSync(file)) return false;
+  const values = parseEnv(readFileSync(file, 'utf8'));
+  for (const [k, v] of Object.entries(values)) if (env[k] === undefined) env[k] = v;
+  return true;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Per-athlete parameters, the seeded population generator and the sport performance markers.
- * Literature ranges: /work/shared/DOMAIN.md; derivations in twin/README.md.
+ * Literature ranges: docs/domain.md; derivations in twin/README.md.
  */
 import { Rng } from './rng.ts';
 import { LEVELS, SPORTS, type Level, type Sport, type TestResult } from './types.ts';

@@ -5,7 +5,7 @@ import { epochDay } from '../state/dates.ts';
 import { DEFAULT_STATE_CONFIG, projectedAcwr } from '../state/compute.ts';
 import type { BlockedAction, Constraint, MaskConfig, MaskInput, MaskResult, RuleHit, RuleId } from './types.ts';
 
-/** Defaults from shared/DOMAIN.md (sources in agent/README.md). */
+/** Defaults from docs/domain.md (sources in agent/README.md). */
 export const DEFAULT_MASK_CONFIG: Readonly<MaskConfig> = Object.freeze({
   acwrDanger: 1.5,
   acwrProjectedDanger: 1.5,

@@ -28,6 +28,8 @@ export interface InboundDispatcher {
   describe(input: Pick<CommandInput, 'command' | 'subcommand'> & Partial<Pick<CommandInput, 'options' | 'source'>>): { known: boolean; slow: boolean; ephemeral: boolean; form?: boolean };
   /** A typed line ("/feedback rpe:7") → command, sub-command, options. Throws an AppError when unreadable. */
   parseLine(line: string): Pick<CommandInput, 'command' | 'subcommand' | 'options'>;
+  /** One form answer checked as it is typed: the problem, or undefined (adapters that ask field by field). */
+  checkOption?(command: string, option: string, raw: string): string | undefined;
 }
 
 /** The parts of a command definition the platforms need for registration and help (commands/types.ts). */

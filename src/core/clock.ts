@@ -26,3 +26,28 @@ export class ManualClock implements Clock {
     this.set(new Date(this.t + ms));
   }
 }
+
+/** A clock jobs can be walked along minute by minute (Scheduler.advanceTo). */
+export interface SettableClock extends Clock {
+  set(to: Date | string): void;
+}
+
+/**
+ * Real time plus an offset that only grows: local mode's virtual clock. `skip 1d` at the console walks
+ * the scheduler over the next day (Scheduler.advanceTo sets this clock minute by minute); real time keeps
+ * running underneath. The offset is kept by the caller (local mode stores it under DATA_DIR) so a restart
+ * does not go back to days already lived.
+ */
+export class OffsetClock implements SettableClock {
+  constructor(private offsetMs = 0) {}
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  /** How far ahead of real time, in ms. */
+  get offset(): number {
+    return this.offsetMs;
+  }
+  set(to: Date | string): void {
+    this.offsetMs = Math.max(this.offsetMs, new Date(to).getTime() - Date.now());
+  }
+}

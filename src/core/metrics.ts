@@ -1,7 +1,7 @@
 /**
  * Canonical wearable data, the shape every provider adapter and file importer maps into.
  *
- * Units (see ../shared/DOMAIN.md): hrvRmssd ms (rMSSD only), hrvSdnn ms (Apple Health gives SDNN, kept
+ * Units (see docs/domain.md): hrvRmssd ms (rMSSD only), hrvSdnn ms (Apple Health gives SDNN, kept
  * apart and never mixed with rMSSD), restingHr bpm, sleepHours h (sleep belongs to the local day you wake
  * up), sleepScore 0–100, readiness 0–100 (provider's own score), load TSS-scale points (1 h at threshold =
  * 100), with the raw value and its source kept next to the converted one.

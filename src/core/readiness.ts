@@ -3,7 +3,7 @@
  * Pure. Input is a state snapshot — a prescription's `state` (the engine's named values) or an
  * AthleteState computed on the spot — read through these keys:
  *
- *   acwr               Williams EWMA acute:chronic ratio (DOMAIN.md: ≥ 1.5 danger zone, 1.3 top of the sweet spot)
+ *   acwr               Williams EWMA acute:chronic ratio (docs/domain.md: ≥ 1.5 danger zone, 1.3 top of the sweet spot)
  *   hrvZ               7-day lnRMSSD vs 60-day baseline in SDs (band = ±0.5 SD, the smallest worthwhile change)
  *   hrvBand            'below' | 'inside' | 'above' | 'unknown'
  *   restingHrDeviation bpm above the usual resting HR (3–5 bpm is a warning sign)

@@ -2,7 +2,8 @@
  * A person's own settings, and pausing / resuming an athlete (by themself or their coach).
  */
 import { audit, loadProfile, publish, requireSelfOrCoach, todayIn } from './context.ts';
-import { fail } from './error-codes.ts';
+import { fail, type ErrorCode } from './error-codes.ts';
+import { isAppError, type AppError } from '../errors.ts';
 import type { CoreDeps } from './ports.ts';
 import type { Actor, AthleteProfile, TeamChannelShare } from './types.ts';
 import {
@@ -35,12 +36,24 @@ const ATHLETE_KEYS = ['morningTime', 'sport', 'level', 'goalDate', 'goalName', '
 /** Change your own settings. Athlete fields need an athlete profile. Returns the person (and profile). */
 export async function updateSettings(deps: CoreDeps, actor: Actor, patch: SettingsPatch): Promise<{ displayName: string; timezone: string; dmsEnabled: boolean; athlete?: AthleteProfile }> {
   if (Object.values(patch).every((v) => v === undefined)) throw fail('SETTINGS.EMPTY', 'Tell me which setting to change.');
-  const displayName = patch.displayName === undefined ? undefined : requireDisplayName(patch.displayName);
-  const timezone = patch.timezone === undefined ? undefined : requireTimezone(patch.timezone);
-  const morningTime = patch.morningTime === undefined ? undefined : requireMorningTime(patch.morningTime);
-  const sport = patch.sport === undefined ? undefined : requireSport(patch.sport);
-  const level = patch.level === undefined ? undefined : requireLevel(patch.level);
-  const teamChannel = patch.teamChannel === undefined ? undefined : requireTeamChannelShare(patch.teamChannel);
+  // Every field is checked before anything is refused, so one reply names every problem.
+  const problems: AppError[] = [];
+  const check = <T>(value: unknown, require: (v: never) => T): T | undefined => {
+    if (value === undefined) return undefined;
+    try {
+      return require(value as never);
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      problems.push(err);
+      return undefined;
+    }
+  };
+  const displayName = check(patch.displayName, requireDisplayName);
+  const timezone = check(patch.timezone, requireTimezone);
+  const morningTime = check(patch.morningTime, requireMorningTime);
+  const sport = check(patch.sport, requireSport);
+  const level = check(patch.level, requireLevel);
+  const teamChannel = check(patch.teamChannel, requireTeamChannelShare);
 
   return deps.mutex.withLock(`person:${actor.personId}`, async () => {
     const person = await deps.persons.get(actor.personId);
@@ -53,10 +66,14 @@ export async function updateSettings(deps: CoreDeps, actor: Actor, patch: Settin
       dmsEnabled: patch.dmsEnabled ?? person.dmsEnabled,
       updatedAt: now,
     };
+    const goalDate = patch.goalDate === null ? null : check(patch.goalDate, (d: unknown) => requireGoalDate(d, todayIn(deps, nextPerson.timezone)));
+    if (problems.length > 0) {
+      const [first] = problems;
+      throw problems.length === 1 ? first! : fail(first!.code as ErrorCode, problems.map((p) => p.userMessage).join('\n'), { issues: problems.map((p) => ({ code: p.code, message: p.userMessage })) });
+    }
     const touchesAthlete = ATHLETE_KEYS.some((k) => patch[k] !== undefined);
     const athlete = await deps.athletes.get(actor.personId);
     if (touchesAthlete && !athlete) throw fail('ATHLETE.NOT_REGISTERED', 'Those settings are for athletes. Register as an athlete first (/register).');
-    const goalDate = patch.goalDate === undefined || patch.goalDate === null ? patch.goalDate : requireGoalDate(patch.goalDate, todayIn(deps, nextPerson.timezone));
     await deps.persons.replace(nextPerson);
     if (athlete && touchesAthlete) {
       const next = { ...athlete, morningTime: morningTime ?? athlete.morningTime, sport: sport ?? athlete.sport, level: level ?? athlete.level, updatedAt: now };

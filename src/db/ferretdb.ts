@@ -28,6 +28,14 @@ export const FERRETDB_VERSION = 'v1.24.2';
 export const MIN_GO = [1, 24] as const;
 const TOOL_DIR = fileURLToPath(new URL('../../tools/ferretdb/', import.meta.url));
 
+/**
+ * Where the service keeps the embedded database's SQLite files: DATA_DIR/ferretdb. Every process that
+ * opens "the service's database" (the service, `twincoach import`, `twincoach athletes`) asks here.
+ */
+export function embeddedDataDir(dataDir: string): string {
+  return path.join(dataDir, 'ferretdb');
+}
+
 export interface EmbeddedDatabase {
   uri: string;
   binary: string;
@@ -66,7 +74,7 @@ async function goVersion(): Promise<[number, number] | undefined> {
  * Path of the FerretDB binary, building it on first use. Concurrent callers (several test workers,
  * two service instances) are safe: each builds to a temporary name and renames atomically.
  */
-export async function ensureFerretdbBinary(cacheDir: string, logger?: Logger): Promise<string> {
+export async function ensureFerretdbBinary(cacheDir: string, logger?: Logger, progress?: (line: string) => void): Promise<string> {
   const dir = path.join(cacheDir, 'ferretdb');
   const binary = path.join(dir, `ferretdb-${FERRETDB_VERSION}-${sourceHash()}`);
   if (existsSync(binary)) return binary;
@@ -82,8 +90,16 @@ export async function ensureFerretdbBinary(cacheDir: string, logger?: Logger): P
   mkdirSync(dir, { recursive: true });
   const tmp = `${binary}.tmp-${process.pid}-${Date.now()}`;
   const started = Date.now();
-  const say = (msg: string) => (logger ? logger.info(msg) : process.stderr.write(`${msg}\n`));
-  say(`Building embedded FerretDB ${FERRETDB_VERSION} with go${go.join('.')} (first run only, about 1–3 minutes)…`);
+  // The build is the one slow step of a first start: it is said where the person is looking (progress,
+  // e.g. the terminal while the log goes to a file), with a line every 15 s so it never looks stuck.
+  const say = (msg: string) => {
+    if (logger) logger.info(msg);
+    if (progress) progress(msg);
+    else if (!logger) process.stderr.write(`${msg}\n`);
+  };
+  say(`Building the embedded database (FerretDB ${FERRETDB_VERSION}, go${go.join('.')}) — first start only; about 2–3 minutes with an empty Go cache, under a minute when the Go modules are already downloaded…`);
+  const ticker = setInterval(() => say(`… still building FerretDB (${Math.round((Date.now() - started) / 1000)} s)`), 15_000);
+  ticker.unref();
   try {
     await execFileAsync('go', ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], {
       cwd: TOOL_DIR,
@@ -91,12 +107,14 @@ export async function ensureFerretdbBinary(cacheDir: string, logger?: Logger): P
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (err) {
+    clearInterval(ticker);
     rmSync(tmp, { force: true });
     const stderr = (err as { stderr?: string }).stderr ?? String(err);
     throw new AppError('DB.FERRETDB_BUILD_FAILED', `Building FerretDB failed:\n${stderr.trim().split('\n').slice(-15).join('\n')}`, {
       cause: err,
     });
   }
+  clearInterval(ticker);
   renameSync(tmp, binary);
   say(`Built FerretDB in ${((Date.now() - started) / 1000).toFixed(1)} s → ${binary}`);
   return binary;
@@ -106,13 +124,15 @@ export interface StartEmbeddedOptions {
   dataDir: string;
   cacheDir: string;
   logger?: Logger;
+  /** Told about the slow first-start build as it goes (the terminal, when the log goes to a file). */
+  progress?: (line: string) => void;
   /** How long to wait for FerretDB to report its URI. */
   startTimeoutMs?: number;
 }
 
 /** Start FerretDB on a free loopback port with its SQLite files in dataDir. */
 export async function startEmbeddedDatabase(options: StartEmbeddedOptions): Promise<EmbeddedDatabase> {
-  const binary = await ensureFerretdbBinary(options.cacheDir, options.logger);
+  const binary = await ensureFerretdbBinary(options.cacheDir, options.logger, options.progress);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(options.dataDir, 0o700);
   const child: ChildProcess = spawn(binary, ['-dir', options.dataDir, '-listen', '127.0.0.1:0', '-log-level', 'warn'], {

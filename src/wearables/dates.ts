@@ -1,6 +1,6 @@
 /**
  * Local-day arithmetic with luxon. A "day" is the athlete's local calendar day in their IANA zone; a night's
- * sleep belongs to the local day on which it ends (the day you wake up) — see shared/DOMAIN.md.
+ * sleep belongs to the local day on which it ends (the day you wake up) — see docs/domain.md.
  */
 import { DateTime, Duration } from 'luxon';
 

@@ -37,7 +37,7 @@ export function durationEstimateTss(minutes: number, intensity: 'easy' | 'modera
   return (minutes / 60) * f * f * 100;
 }
 
-/** Session-RPE (Foster): CR-10 RPE × minutes ≈ 4.5 × TSS (shared/DOMAIN.md). */
+/** Session-RPE (Foster): CR-10 RPE × minutes ≈ 4.5 × TSS (docs/domain.md). */
 export function srpeToTss(rpe: number, minutes: number): number {
   return (rpe * minutes) / 4.5;
 }

@@ -1,5 +1,5 @@
 /**
- * The dependency rule of ARCHITECTURE.md, checked on every import in the project:
+ * The dependency rule of docs/architecture.md, checked on every import in the project:
  *   twin → nothing; agent → twin; src/core → agent, twin; commands, jobs → src/core (and below);
  *   discord.js only in src/chat/discord, @slack/bolt only in src/chat/slack, mongoose only in src/db;
  *   process.env is read only by src/config.ts.

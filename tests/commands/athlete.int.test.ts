@@ -1,4 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CommandDispatcher, createRegistry } from '../../commands/index.ts';
+import { FileExportPublisher } from '../../src/local/file-export.ts';
+import { createLogger } from '../../src/logger.ts';
 import { decodeAction } from '../../src/core/presenters/index.ts';
 import { ouraDays, datesBefore } from '../src/core/support/harness.ts';
 import { count, useCommands } from './support.ts';
@@ -60,6 +66,13 @@ describe('/register, /link, /help', () => {
     const athletes = r.message!.sections!.find((s) => s.title === 'Athletes')!.text!;
     expect(athletes).toContain('`/feedback [rpe:<1–10>] [minutes:<0–600>] [completion:<done|partial|skipped>] [soreness:<1–5>] [notes:<text>] [date:<yyyy-mm-dd>]`');
     expect(r.message!.sections!.some((s) => s.title === 'Coaches')).toBe(false);
+  });
+
+  it('when /help is asked by a coach who is no athlete then the athletes\' commands are listed too', async () => {
+    await h.say('helpcoach', '/team create name:Helpers');
+    const r = await h.say('helpcoach', '/help');
+    expect(r.message!.sections!.map((s) => s.title)).toEqual(['Your athletes use', 'Coaches', 'Everyone']);
+    expect(r.message!.sections![0]!.text).toContain('`/feedback [rpe:<1–10>]');
   });
 });
 
@@ -225,7 +238,11 @@ describe('/history, /week, /connect, /disconnect, /settings, /pause, /resume', (
     const bad = await h.say('set1', '/settings morning_time:25:00');
     expect(bad.message!.summary).toBe('Morning time must be HH:MM on a 24-hour clock, like 06:30; you sent "25:00"');
     const tz = await h.say('set1', '/settings timezone:Mars/Base');
-    expect(tz.failure?.code).toBe('SETTINGS.TIMEZONE_INVALID');
+    // checked with the other options now (so a wrong zone and a wrong time are named together)
+    expect(tz.failure?.code).toBe('COMMAND.INVALID_OPTION');
+    expect(tz.message!.summary).toBe('Time zone must be an IANA zone like Europe/Berlin or America/New_York; you sent "Mars/Base"');
+    const both = await h.say('set1', '/settings timezone:Mars/Base morning_time:25:00');
+    expect(both.message!.summary.split('\n')).toHaveLength(2);
     const ok = await h.say('set1', '/settings morning_time:6:45 dms:no goal_date:2027-04-18');
     expect(ok.message!.summary).toBe('Changed: morningTime, goalDate, dmsEnabled.');
     const shown = await h.say('set1', '/settings');
@@ -248,6 +265,25 @@ describe('/privacy', () => {
     await h.say('priv1', '/feedback rpe:5');
     const r = await h.say('priv1', '/privacy export');
     expect(r.message!.sections![0]!.text).toMatch(/Feedback: 1|feedback: 1|feedbacks: 1/i);
+  });
+
+  it('when the data is exported in local mode then it is written to a file under the data folder and the reply names it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tc-export-'));
+    try {
+      const id = await register('privfile');
+      await h.say('privfile', '/feedback rpe:6');
+      const local = new CommandDispatcher({ registry: createRegistry(), deps: { ...h.commandDeps, exports: new FileExportPublisher(path.join(dir, 'exports')) }, logger: createLogger({ level: 'silent' }) });
+      const r = await local.dispatch({ platform: 'discord', platformUserId: 'privfile', displayName: 'Privfile', command: 'privacy', subcommand: 'export', options: {} });
+      const file = /^Saved on this machine: (.+)$/.exec(r.message!.summary)![1]!;
+      expect(path.dirname(file)).toBe(path.join(dir, 'exports'));
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { format: string; personId: string; collections: Record<string, unknown[]> };
+      expect(saved).toMatchObject({ format: 'twincoach-export@1', personId: id });
+      expect(Object.values(saved.collections).flat().length).toBeGreaterThan(2);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(r.message!.summary).not.toContain('operator');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when delete is asked then a confirm button comes first, a forged token deletes nothing, and the real one deletes everything', async () => {

@@ -13,7 +13,7 @@
  *    which underestimates uneven sessions because the weighting is convex.
  * 2. Nothing but duration → a per-sport "TSS per hour at unknown intensity" (DURATION_TSS_PER_HOUR), rough
  *    population guesses for steady, moderate sessions ('duration_estimate').
- * 3. CSV session-RPE: load = RPE (CR-10) × minutes / 4.5 (Foster sRPE ≈ 4.5 × TSS, see DOMAIN.md) ('srpe').
+ * 3. CSV session-RPE: load = RPE (CR-10) × minutes / 4.5 (Foster sRPE ≈ 4.5 × TSS, see docs/domain.md) ('srpe').
  */
 import { ImportError } from './import-error.ts';
 

@@ -9,7 +9,7 @@ import type { AthleteState } from '../../../agent/state/index.ts';
 import { arbHistory } from '../state/helpers.ts';
 import { arbConstraints, arbOverrides } from './fixtures.ts';
 
-/** An independent statement of the rules: may this action be prescribed? (DOMAIN.md thresholds.) */
+/** An independent statement of the rules: may this action be prescribed? (docs/domain.md thresholds.) */
 function forbidden(s: AthleteState, sport: Sport, constraints: readonly Constraint[], id: number): boolean {
   const a = ACTIONS[id]!;
   if (a.type === 'REST') return false;

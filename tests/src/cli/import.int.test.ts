@@ -113,17 +113,47 @@ describe('twincoach import', () => {
     expect(await days(a.personId)).toEqual([]);
   });
 
-  it('when the athlete does not exist then it exits 1 before reading the file', async () => {
-    const r = await run(path.join(dir, 'does-not-matter.csv'), '--athlete', 'nobody-here');
+  it('when the file is bad and the athlete unknown then the file\'s own error is shown (the file is read first)', async () => {
+    const r = await run(file('bad-first.csv', `${CSV}2026-11-22,900,48,7,,,\n`), '--athlete', 'nobody-here');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('no athlete with id "nobody-here"');
+    expect(r.err).toMatch(/line 5, column hrv_rmssd: 900 is out of range/);
+    expect(r.err).not.toContain('nobody-here');
+  });
+
+  it('when the athlete does not exist then it exits 1 listing the athletes by name, id and chat id', async () => {
+    const a = await athlete(h, 'Listed Lou', { platform: 'console' });
+    const r = await run(file('ok.csv', CSV), '--athlete', 'nobody-here');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('no athlete "nobody-here" in MONGODB_URI database');
+    expect(r.err).toMatch(new RegExp(`Listed Lou +${a.personId} +console:`));
+    expect(r.err).toMatch(/Nothing was imported\.\n$/);
+  });
+
+  it('when the athlete is named by their name or their chat user id then the import finds them', async () => {
+    const a = await athlete(h, 'Named Nia', { platform: 'console' });
+    const consoleId = (await h.deps.identities.listForPerson(a.personId))[0]!.userId;
+
+    const byName = await run(file('name.csv', CSV), '--athlete', 'named nia');
+    expect(byName.code, byName.err).toBe(0);
+    expect(byName.out).toContain(`Stored 3 days for Named Nia (${a.personId})`);
+    const byChatId = await run(file('chat.csv', CSV), '--athlete', consoleId, '--dry-run');
+    expect(byChatId.code, byChatId.err).toBe(0);
+    expect(byChatId.out).toContain(`Dry run: nothing was written for Named Nia (${a.personId}).`);
+  });
+
+  it('when two athletes share the name then it asks for the id', async () => {
+    await athlete(h, 'Twin Tam');
+    await athlete(h, 'Twin Tam');
+    const r = await run(file('twin.csv', CSV), '--athlete', 'Twin Tam');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('2 athletes are called "Twin Tam"; give the id instead');
   });
 
   it('when the arguments are wrong then it exits 2 with the usage', async () => {
     for (const argv of [[], ['x.csv'], ['x.csv', '--athlete', 'a', '--format', 'gpx'], ['x.csv', '--athlete', 'a', '--timezone', 'Mars/Olympus'], ['x.csv', '--athlete', 'a', '--bogus']]) {
       const r = await run(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
-      expect(r.err).toContain('usage: twincoach import <file> --athlete <id>');
+      expect(r.err).toContain('usage: twincoach import <file> --athlete <who>');
     }
     expect((await run('--help')).code).toBe(0);
   });

@@ -133,6 +133,17 @@ describe('teams and settings', () => {
     expect(cleared.athlete?.goalDate).toBeUndefined();
   });
 
+  it('when two settings are wrong then both are named in one refusal and nothing changes', async () => {
+    const a = await athlete(h, 'Twice wrong');
+    const err = await h.core.updateSettings(a, { timezone: 'Europe/Atlantis', goalDate: '2020-01-01', morningTime: '07:00' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SETTINGS.TIMEZONE_INVALID' });
+    expect((err as { userMessage: string }).userMessage.split('\n')).toEqual([
+      'Time zone must be an IANA zone like Europe/Berlin or America/New_York; you sent "Europe/Atlantis"',
+      'Goal date must be a date like 2027-04-18, today or later; you sent "2020-01-01"',
+    ]);
+    expect((await h.core.whoAmI(a)).athlete?.morningTime).not.toBe('07:00');
+  });
+
   it('when a coach changes team settings then the change is audited with before and after', async () => {
     const { coach, teamId } = await coachWithTeam(h, 'Auditor');
     await h.core.updateTeamSettings(coach, teamId, { approvalMode: true, defaultMorningTime: '06:00' });
