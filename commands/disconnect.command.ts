@@ -1,4 +1,5 @@
 import type { ProviderId } from '../src/core/metrics.ts';
+import { revocationLine } from '../src/core/presenters/index.ts';
 import { PROVIDER_CHOICES } from './shared-options.ts';
 import { done, me, str } from './support.ts';
 import type { CommandDefinition } from './types.ts';
@@ -11,8 +12,9 @@ export const disconnectCommand: CommandDefinition = {
   async handler(ctx, deps) {
     const { actor } = me(ctx);
     const provider = str(ctx, 'provider') as ProviderId;
-    await deps.core.disconnectProvider(actor, provider);
+    const { revocation } = await deps.core.disconnectProvider(actor, provider);
     const name = PROVIDER_CHOICES.find((c) => c.value === provider)?.label ?? provider;
-    return done(`${name} disconnected`, `I deleted its tokens and stopped syncing. Data already imported stays; /privacy delete removes everything.`);
+    const atVendor = revocationLine(name, revocation);
+    return done(`${name} disconnected`, `I deleted its tokens and stopped syncing.${atVendor ? ` ${atVendor}` : ''} Data already imported stays; /privacy delete removes everything.`);
   },
 };

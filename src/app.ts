@@ -53,10 +53,11 @@ import { agentDecisionEngine } from './core/agent-engine.ts';
 import type { ChatMessage, CommandInput, Platform } from './core/chat.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { CalibratingTwinUpdater, createUseCases, TokenCipher, type UseCases } from './core/index.ts';
-import { createConnectFlow, type ConnectFlow } from './core/connect-flow.use-case.ts';
+import { createConnectFlow, PROVIDER_NAMES, type ConnectFlow } from './core/connect-flow.use-case.ts';
+import { presentConnected } from './core/presenters/index.ts';
 import { athleteIngestPort, createIngestService, type IngestService } from './core/ingest.use-case.ts';
 import type { ProviderId } from './core/metrics.ts';
-import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
+import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories, VendorAccount } from './core/ports.ts';
 import { connectDatabase, ensureIndexes, pingDatabase, safeUri, type Connection } from './db/connection.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
 import { createRepositories, registerModels } from './db/index.ts';
@@ -71,7 +72,7 @@ import { DEFAULT_SIMULATION, Simulation, type SimulationOptions } from './local/
 import type { Logger } from './logger.ts';
 import { readVersion } from './version.ts';
 import { mergeSourceDays } from './wearables/merge.ts';
-import { buildProviders, createOAuthGateway, createWearableSources } from './wearables/registry.ts';
+import { buildProviders, createOAuthGateway, createVendorAccess, createWearableSources } from './wearables/registry.ts';
 
 /** Provider tokens are refreshed when they expire within this window (the hourly renewals job). */
 const RENEW_WINDOW_MS = 2 * 3_600_000;
@@ -239,7 +240,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       cipherKey = randomBytes(32).toString('base64');
       logger.info({ component: 'crypto' }, 'TOKEN_ENCRYPTION_KEY is not set: using a throw-away key for this run (no wearable provider can be connected)');
     }
-    const dbRepos = connection ? createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }) }) : undefined;
+    const cipher = new TokenCipher({ current: cipherKey, ...(config.TOKEN_ENCRYPTION_KEY_PREVIOUS ? { previous: config.TOKEN_ENCRYPTION_KEY_PREVIOUS } : {}) });
+    const dbRepos = connection ? createRepositories(connection, { cipher }) : undefined;
     const repos: Repositories = dbRepos ?? createMemoryRepositories(randomUUID);
     if (options.singleProcess && connection) {
       if (!embedded) throw new Error('singleProcess needs the embedded database (nobody else may use it)');
@@ -287,7 +289,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
     // --- use cases --------------------------------------------------------------------------------
     const notifier = new EventNotifier(logger.child({ component: 'events' }));
     const twinUpdater = new CalibratingTwinUpdater();
-    const coreDeps: CoreDeps = { ...repos, clock, newId: randomUUID, engine, twin: twinUpdater, notifier, mergeDays: mergeSourceDays, logger: logger.child({ component: 'core' }) };
+    // Vendor clients (pure construction); revocation and key checks reach the core through VendorAccess.
+    const registry = buildProviders(config);
+    const vendorAccess = connection ? createVendorAccess({ registry, secretsSurviveRestart: config.TOKEN_ENCRYPTION_KEY !== undefined }) : undefined;
+    const coreDeps: CoreDeps = { ...repos, clock, newId: randomUUID, engine, twin: twinUpdater, notifier, mergeDays: mergeSourceDays, logger: logger.child({ component: 'core' }), ...(vendorAccess ? { vendorAccess } : {}) };
     const core = createUseCases(coreDeps);
 
     // --- wearables: provider clients, token manager, ingest service, connect flow, OAuth + webhook routes --
@@ -296,7 +301,6 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let tokenRenewal: TokenRenewal | undefined;
     const wearableRoutes: Route[] = [];
     if (connection && dbRepos) {
-      const registry = buildProviders(config);
       const lostAccess = (athleteId: string, provider: ProviderId, reason: string) => void ingestService?.reportLostAccess(athleteId, provider, reason).catch(() => undefined);
       const { sources } = createWearableSources(registry, dbRepos.connectionStore, { onNeedsReauth: lostAccess });
       const service = createIngestService({ ...coreDeps, sources });
@@ -514,11 +518,19 @@ export async function startService(config: Config, logger: Logger, options: Serv
       if (out.status === 'sent' || out.status === 'fallback' || out.status === 'already_sent')
         await core.recordDelivery(athleteId, date, 'dm', { status: 'sent', revision: rx.revision, ...(out.message?.messageId ? { messageRef: out.message.messageId } : {}) });
     };
+    /** After a sign-in link was used: which vendor account is now attached, with a one-press undo (issue #16). */
+    const tellConnected = async (athleteId: string, provider: ProviderId, account: VendorAccount | undefined) => {
+      const contact = (await contacts.contacts([athleteId])).get(athleteId);
+      const dm = contact?.recipients.find((r) => r.audience === 'athlete');
+      if (!dm) return;
+      await delivery.deliver(`connected:${provider}:${athleteId}:${clock.now().getTime()}`, dm.target, presentConnected({ provider, providerName: PROVIDER_NAMES[provider] ?? provider, account }));
+    };
     notifier.on((e) => {
       if (e.type === 'prescription.approved' || e.type === 'prescription.overridden') jobs.morning.approvalsChanged();
       if (e.type === 'prescription.overridden') void tellOverride(e.athleteId, e.date).catch((err) => logger.warn({ err, athleteId: e.athleteId }, 'could not tell the athlete about the override'));
       if (e.type === 'feedback.recorded') void loadTwin(e.athleteId).catch(() => undefined);
       if (e.type === 'athlete.paused' || e.type === 'athlete.resumed') schedules.invalidate();
+      if (e.type === 'connection.connected' && e.via === 'oauth') void tellConnected(e.athleteId, e.provider, e.account).catch((err) => logger.warn({ err, athleteId: e.athleteId }, 'could not tell the athlete which account was connected'));
     });
     const sched = new Scheduler({ jobs: jobs.all, logger, clock, onRun: (job, outcome) => jobRuns.inc({ job, outcome }) });
     scheduler = sched;

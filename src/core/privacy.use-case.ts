@@ -4,9 +4,10 @@
  * src/db refuses to export or erase while a model has no personal-data policy, so a new model can't be
  * forgotten. What remains after a delete is one audit tombstone with counts and no personal data.
  */
+import { revokeAllAtVendors } from './connections.use-case.ts';
 import { audit } from './context.ts';
 import { fail } from './error-codes.ts';
-import type { CoreDeps } from './ports.ts';
+import type { CoreDeps, RevocationOutcome } from './ports.ts';
 import type { Actor } from './types.ts';
 
 export interface DataExport {
@@ -27,12 +28,18 @@ export async function exportMyData(deps: CoreDeps, actor: Actor): Promise<DataEx
  * Delete everything about the actor. `confirm` must be the literal true (the chat layer asks first).
  * Returns how many documents went per collection.
  */
-export async function deleteMyData(deps: CoreDeps, actor: Actor, options: { confirm: boolean }): Promise<{ erased: Record<string, number> }> {
+export async function deleteMyData(
+  deps: CoreDeps,
+  actor: Actor,
+  options: { confirm: boolean },
+): Promise<{ erased: Record<string, number>; revocations: { provider: string; outcome: RevocationOutcome }[] }> {
   if (options?.confirm !== true)
     throw fail('DELETE.CONFIRMATION_REQUIRED', 'This deletes all your data for good. Confirm to go ahead.');
   if (!(await deps.persons.get(actor.personId))) throw fail('PERSON.NOT_FOUND', 'I have no data about you.');
+  // Grants end at the vendors first (best effort, never blocking the erasure: connections.use-case.ts).
+  const revocations = await revokeAllAtVendors(deps, actor.personId);
   const erased = await deps.personalData.erase(actor.personId);
   // The tombstone says that an erasure happened and how much went — not who.
   await audit(deps, { system: 'privacy' }, 'person.erased', { kind: 'person' }, { after: { erased } });
-  return { erased };
+  return { erased, revocations };
 }

@@ -7,6 +7,7 @@
  *   presentTeamBoard(board, { detail, charts })                     coach board / compact channel summary
  *   presentHistory(history, { charts })                             /history
  *   presentWeek(week)                                               /week, Slack App Home
+ *   presentConnected / revocationLine / accountPhrase                connections: which account, revocations
  *   encodeAction / decodeAction                                     button ids that run commands
  */
 export { ACTION_ID_MAX, ACTION_PREFIX, decodeAction, encodeAction, isActionId, type ActionRef } from './actions.ts';
@@ -17,3 +18,4 @@ export { presentWhy, stateLines } from './why.presenter.ts';
 export { boardLine, presentTeamBoard, type TeamBoardOptions } from './team.presenter.ts';
 export { presentHistory, weeklyLines } from './history.presenter.ts';
 export { presentWeek, weekLine } from './week.presenter.ts';
+export { accountPhrase, presentConnected, revocationLine } from './connections.presenter.ts';
