@@ -73,6 +73,9 @@ import type { Logger } from './logger.ts';
 import { readVersion } from './version.ts';
 import { mergeSourceDays } from './wearables/merge.ts';
 import { buildProviders, createOAuthGateway, createVendorAccess, createWearableSources } from './wearables/registry.ts';
+import { PolarProvider } from './wearables/polar.ts';
+import { ensurePolarWebhook } from './wearables/polar-webhook.ts';
+import { MongoWebhookSecretStore } from './db/webhook-secret.repository.ts';
 
 /** Provider tokens are refreshed when they expire within this window (the hourly renewals job). */
 const RENEW_WINDOW_MS = 2 * 3_600_000;
@@ -299,6 +302,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let ingestService: IngestService | undefined;
     let connectFlow: ConnectFlow | undefined;
     let tokenRenewal: TokenRenewal | undefined;
+    let webhookSecrets: MongoWebhookSecretStore | undefined;
     const wearableRoutes: Route[] = [];
     if (connection && dbRepos) {
       const lostAccess = (athleteId: string, provider: ProviderId, reason: string) => void ingestService?.reportLostAccess(athleteId, provider, reason).catch(() => undefined);
@@ -332,13 +336,17 @@ export async function startService(config: Config, logger: Logger, options: Serv
         connectFlow = createConnectFlow({ ...coreDeps, oauth, onConnected: (athleteId, provider) => service.enqueue(athleteId, [provider]) });
         wearableRoutes.push(...oauthRoutes({ flow: connectFlow, providers: registry.oauthProviders, logger }));
       }
+      // Polar's signing key is stored when the webhook is created (after the HTTP server is up, below).
+      const secrets = new MongoWebhookSecretStore(connection, cipher);
+      webhookSecrets = secrets;
+      const polarSecret = config.POLAR_WEBHOOK_SECRET ?? (async () => (await secrets.get('polar'))?.secret);
       wearableRoutes.push(
         ...webhookRoutes({
           ingest: service,
           logger,
           ...(config.OURA_CLIENT_SECRET ? { oura: { clientSecret: config.OURA_CLIENT_SECRET, ...(config.OURA_WEBHOOK_VERIFICATION_TOKEN ? { verificationToken: config.OURA_WEBHOOK_VERIFICATION_TOKEN } : {}) } } : {}),
           ...(config.WHOOP_CLIENT_SECRET ? { whoop: { clientSecret: config.WHOOP_CLIENT_SECRET } } : {}),
-          ...(config.POLAR_WEBHOOK_SECRET ? { polar: { signatureSecret: config.POLAR_WEBHOOK_SECRET } } : {}),
+          ...(registry.providers.polar ? { polar: { signatureSecret: polarSecret } } : {}),
         }),
       );
     }
@@ -371,6 +379,14 @@ export async function startService(config: Config, logger: Logger, options: Serv
         },
       });
       cleanups.push({ name: 'http', run: () => http!.close() });
+      // Polar PINGs the route while the webhook is being created, so this runs once the server listens.
+      const polar = registry.providers.polar;
+      if (polar instanceof PolarProvider && webhookSecrets && config.PUBLIC_BASE_URL && !config.POLAR_WEBHOOK_SECRET) {
+        const url = `${config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/polar`;
+        void ensurePolarWebhook({ client: polar, store: webhookSecrets, url })
+          .then((out) => logger.info({ component: 'webhooks', provider: 'polar', ...out }, `Polar webhook ${out.status}`))
+          .catch((err: unknown) => logger.warn({ component: 'webhooks', provider: 'polar', err: (err as Error).message }, 'Polar webhook could not be created; the nightly sync still runs'));
+      }
     }
 
     // --- outbound chat ----------------------------------------------------------------------------
