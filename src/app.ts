@@ -75,6 +75,7 @@ import { mergeSourceDays } from './wearables/merge.ts';
 import { buildProviders, createOAuthGateway, createVendorAccess, createWearableSources } from './wearables/registry.ts';
 import { PolarProvider } from './wearables/polar.ts';
 import { ensurePolarWebhook } from './wearables/polar-webhook.ts';
+import { OuraSubscriptions } from './wearables/oura-webhooks.ts';
 import { MongoWebhookSecretStore } from './db/webhook-secret.repository.ts';
 
 /** Provider tokens are refreshed when they expire within this window (the hourly renewals job). */
@@ -303,6 +304,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let connectFlow: ConnectFlow | undefined;
     let tokenRenewal: TokenRenewal | undefined;
     let webhookSecrets: MongoWebhookSecretStore | undefined;
+    let webhookRenewal: OuraSubscriptions | undefined;
     const wearableRoutes: Route[] = [];
     if (connection && dbRepos) {
       const lostAccess = (athleteId: string, provider: ProviderId, reason: string) => void ingestService?.reportLostAccess(athleteId, provider, reason).catch(() => undefined);
@@ -335,6 +337,16 @@ export async function startService(config: Config, logger: Logger, options: Serv
         const oauth = createOAuthGateway({ registry, stateSecret: config.OAUTH_STATE_SECRET, publicBaseUrl: config.PUBLIC_BASE_URL, nonceStore, logger });
         connectFlow = createConnectFlow({ ...coreDeps, oauth, onConnected: (athleteId, provider) => service.enqueue(athleteId, [provider]) });
         wearableRoutes.push(...oauthRoutes({ flow: connectFlow, providers: registry.oauthProviders, logger }));
+      }
+      // Oura subscriptions expire: the hourly renewals job creates the missing ones and renews the rest.
+      if (config.OURA_CLIENT_ID && config.OURA_CLIENT_SECRET && config.OURA_WEBHOOK_VERIFICATION_TOKEN && config.PUBLIC_BASE_URL) {
+        webhookRenewal = new OuraSubscriptions({
+          clientId: config.OURA_CLIENT_ID,
+          clientSecret: config.OURA_CLIENT_SECRET,
+          verificationToken: config.OURA_WEBHOOK_VERIFICATION_TOKEN,
+          callbackUrl: `${config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/oura`,
+          ...(config.OURA_API_BASE_URL ? { baseUrl: config.OURA_API_BASE_URL } : {}),
+        });
       }
       // Polar's signing key is stored when the webhook is created (after the HTTP server is up, below).
       const secrets = new MongoWebhookSecretStore(connection, cipher);
@@ -517,6 +529,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
               onActivated: async ({ file }) => swapPolicy(await loadPolicy('dqn', { backend: config.TF_BACKEND, model: file }), `retrained model ${file.name}@${file.version}`),
             },
       ...(tokenRenewal ? { tokens: tokenRenewal } : {}),
+      ...(webhookRenewal ? { webhooks: webhookRenewal } : {}),
       onCalibrated: (athleteId, params) => {
         if (isAthleteParams(params)) twinCache.set(athleteId, params);
       },
