@@ -294,7 +294,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     const notifier = new EventNotifier(logger.child({ component: 'events' }));
     const twinUpdater = new CalibratingTwinUpdater();
     // Vendor clients (pure construction); revocation and key checks reach the core through VendorAccess.
-    const registry = buildProviders(config);
+    const registry = buildProviders(config, { onSkippedDocument: (d) => logger.warn({ component: 'wearables', ...d }, 'provider document left out: it does not match the vendor’s documented shape') });
     const vendorAccess = connection ? createVendorAccess({ registry, secretsSurviveRestart: config.TOKEN_ENCRYPTION_KEY !== undefined }) : undefined;
     const coreDeps: CoreDeps = { ...repos, clock, newId: randomUUID, engine, twin: twinUpdater, notifier, mergeDays: mergeSourceDays, logger: logger.child({ component: 'core' }), ...(vendorAccess ? { vendorAccess } : {}) };
     const core = createUseCases(coreDeps);

@@ -43,7 +43,7 @@ import { IntervalsProvider } from './intervals.ts';
 import { beginAuthorization, OAuthStateError, verifyOAuthState, type NonceStore } from './oauth.ts';
 import { OURA_DEFAULTS, OuraProvider } from './oura.ts';
 import { PolarProvider } from './polar.ts';
-import type { TokenSet, WearableProvider } from './provider.ts';
+import type { ProviderClientOptions, TokenSet, WearableProvider } from './provider.ts';
 import { TokenManager, type TokenManagerOptions } from './tokens.ts';
 import { WHOOP_DEFAULTS, WhoopProvider } from './whoop.ts';
 
@@ -68,6 +68,8 @@ export interface BuildProvidersOptions {
   http?: Partial<Omit<HttpOptions, 'baseUrl'>>;
   /** Polar training_load → TSS factor (default 1.0, see polar.ts). */
   polarTrainingLoadToTss?: number;
+  /** A document left out of a range because it did not match its schema (log it). */
+  onSkippedDocument?: ProviderClientOptions['onSkippedDocument'];
 }
 
 export interface ProviderRegistry {
@@ -92,7 +94,7 @@ function overrides(baseUrl: string | undefined, provider: keyof typeof TOKEN_PAT
 }
 
 export function buildProviders(config: ProviderConfig, options: BuildProvidersOptions = {}): ProviderRegistry {
-  const http = options.http ?? {};
+  const http = { ...(options.http ?? {}), ...(options.onSkippedDocument ? { onSkippedDocument: options.onSkippedDocument } : {}) };
   const providers: Partial<Record<ProviderId, WearableProvider>> = {};
   const oauthProviders: ProviderId[] = [];
   const userIdLookup: ProviderRegistry['userIdLookup'] = {};
