@@ -1,3 +1,4 @@
+import { accountPhrase } from '../src/core/presenters/index.ts';
 import { commandError } from './errors.ts';
 import { PROVIDER_CHOICES } from './shared-options.ts';
 import { athleteOf, done, me } from './support.ts';
@@ -26,8 +27,9 @@ export const connectCommand = defineCommand({
       const externalUserId = ctx.values.athlete_id;
       if (!externalUserId || !/^i?\d+$/.test(externalUserId))
         throw commandError('CONNECT.API_KEY', 'intervals.icu needs your athlete id with the API key, like athlete_id:i12345 (Settings → Developer).', { field: 'athlete_id' });
-      await deps.core.connectProvider(athlete.id, 'intervals', { accessToken: apiKey, kind: 'api_key', externalUserId }, []);
-      return done('intervals.icu connected', `I’ll read your wellness and activities from intervals.icu athlete ${externalUserId} every night. /disconnect provider:intervals stops it.`);
+      // Checked with intervals.icu before it is stored (and refused when the server could not read it back).
+      const { account } = await deps.core.connectApiKey(actor, 'intervals', { apiKey, externalUserId });
+      return done('intervals.icu connected', `I’ll read your wellness and activities from ${accountPhrase('intervals.icu', account)} every night. /disconnect provider:intervals stops it.`);
     }
     if (!deps.connectLinks) throw commandError('CONNECT.UNAVAILABLE', `Connecting ${name} isn’t set up on this server yet. Ask the person who runs twincoach.`);
     const link = await deps.connectLinks.authorizeUrl({ athleteId: athlete.id, provider, platform: actor.platform });

@@ -1,3 +1,4 @@
+import { revocationLine } from '../src/core/presenters/index.ts';
 import { PROVIDER_CHOICES } from './shared-options.ts';
 import { done, me } from './support.ts';
 import { defineCommand } from './types.ts';
@@ -10,8 +11,9 @@ export const disconnectCommand = defineCommand({
   async handler(ctx, deps) {
     const { actor } = me(ctx);
     const provider = ctx.values.provider;
-    await deps.core.disconnectProvider(actor, provider);
+    const { revocation } = await deps.core.disconnectProvider(actor, provider);
     const name = PROVIDER_CHOICES.find((c) => c.value === provider)?.label ?? provider;
-    return done(`${name} disconnected`, `I deleted its tokens and stopped syncing. Data already imported stays; /privacy delete removes everything.`);
+    const atVendor = revocationLine(name, revocation);
+    return done(`${name} disconnected`, `I deleted its tokens and stopped syncing.${atVendor ? ` ${atVendor}` : ''} Data already imported stays; /privacy delete removes everything.`);
   },
 });

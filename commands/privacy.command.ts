@@ -1,4 +1,5 @@
-import { encodeAction } from '../src/core/presenters/index.ts';
+import { encodeAction, revocationLine } from '../src/core/presenters/index.ts';
+import { PROVIDER_CHOICES } from './shared-options.ts';
 import { commandError } from './errors.ts';
 import { done, me, note } from './support.ts';
 import { defineCommand } from './types.ts';
@@ -45,8 +46,9 @@ export const privacyCommand = defineCommand({
     }
     if (!deps.confirm.verify(token, PURPOSE, actor.personId, deps.clock.now()))
       throw commandError('CONFIRM.INVALID', 'That confirmation has expired (or isn’t yours). Run /privacy delete again.');
-    const { erased } = await deps.core.deleteMyData(actor, { confirm: true });
+    const { erased, revocations } = await deps.core.deleteMyData(actor, { confirm: true });
     const total = Object.values(erased).reduce((a, b) => a + b, 0);
-    return done('Your data is deleted', `I deleted ${total} records. I don’t know you any more; /register starts again from scratch.`);
+    const atVendors = revocations.map((r) => revocationLine(PROVIDER_CHOICES.find((c) => c.value === r.provider)?.label ?? r.provider, r.outcome)).filter(Boolean);
+    return done('Your data is deleted', `I deleted ${total} records. I don’t know you any more; /register starts again from scratch.${atVendors.length ? ` ${atVendors.join(' ')}` : ''}`);
   },
 });

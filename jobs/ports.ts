@@ -113,6 +113,8 @@ export interface WebhookRenewal {
   /** Subscriptions that expire before `before`; `renew` is absent while the provider layer offers no renewal. */
   due(before: Date): Promise<{ provider: string; id: string; expiresAt: Date }[]>;
   renew?(subscription: { provider: string; id: string }): Promise<void>;
+  /** Create the subscriptions that should exist and do not (idempotent); called before `due`. */
+  ensure?(): Promise<{ created: number }>;
 }
 
 /** Renders the morning messages (presenters + charts). */

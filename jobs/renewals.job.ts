@@ -3,9 +3,9 @@
  * (the wearables token manager: single-flight, compare-and-set across processes, needs-reauth once), and
  * provider webhook subscriptions that expire within `webhookWindowMs` are renewed.
  *
- * Webhook subscriptions: the wearables layer does not expose subscription management yet, so without a
- * `renew` function this job only lists what is due (logged, and counted in the summary) — a documented
- * no-op until it exists. The whole pass is claimed per hour (`renewals:<yyyy-mm-ddThh>`), so two
+ * Webhook subscriptions: `ensure` first creates the ones that should exist and do not (Oura: one per event
+ * and data type, src/wearables/oura-webhooks.ts; idempotent), then what expires within the window is renewed.
+ * Without a `renew` function the job only lists what is due (logged, counted). The whole pass is claimed per hour (`renewals:<yyyy-mm-ddThh>`), so two
  * instances do not both walk every connection; the token manager's CAS protects the tokens either way.
  */
 import type { Job, JobSummary } from './job.ts';
@@ -40,6 +40,10 @@ export function renewalsJob(deps: RenewalsDeps): Job {
           if (r.checked > 0) Object.assign(summary, { tokensChecked: r.checked, tokensRenewed: r.renewed, tokensFailed: r.failed, needsReauth: r.needsReauth });
         }
         if (deps.webhooks) {
+          if (deps.webhooks.ensure) {
+            const { created } = await deps.webhooks.ensure();
+            if (created > 0) summary.webhooksCreated = created;
+          }
           const due = await deps.webhooks.due(new Date(now.getTime() + webhookWindow));
           if (due.length > 0) {
             if (deps.webhooks.renew) {

@@ -54,11 +54,12 @@ import { agentDecisionEngine } from './core/agent-engine.ts';
 import type { ChatMessage, CommandInput, Platform } from './core/chat.ts';
 import { OffsetClock, systemClock, type Clock, type SettableClock } from './core/clock.ts';
 import { CalibratingTwinUpdater, createUseCases, TokenCipher, type UseCases } from './core/index.ts';
-import { createConnectFlow, type ConnectFlow } from './core/connect-flow.use-case.ts';
+import { createConnectFlow, PROVIDER_NAMES, type ConnectFlow } from './core/connect-flow.use-case.ts';
+import { presentConnected } from './core/presenters/index.ts';
 import { athleteIngestPort, createIngestService, type IngestService } from './core/ingest.use-case.ts';
 import type { ProviderId } from './core/metrics.ts';
 import { presentInvitation } from './core/presenters/index.ts';
-import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories } from './core/ports.ts';
+import type { CoreDeps, CoreEvent, DecisionEngine, Notifier, Repositories, VendorAccount } from './core/ports.ts';
 import { connectDatabase, ensureIndexes, pingDatabase, safeUri, type Connection } from './db/connection.ts';
 import { partitionedWorker } from './partitioned-worker.ts';
 import { embeddedDataDir, startEmbeddedDatabase, type EmbeddedDatabase } from './db/ferretdb.ts';
@@ -78,7 +79,11 @@ import { AppError } from './errors.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import { readVersion } from './version.ts';
 import { mergeSourceDays } from './wearables/merge.ts';
-import { buildProviders, createOAuthGateway, createWearableSources } from './wearables/registry.ts';
+import { buildProviders, createOAuthGateway, createVendorAccess, createWearableSources } from './wearables/registry.ts';
+import { PolarProvider } from './wearables/polar.ts';
+import { ensurePolarWebhook } from './wearables/polar-webhook.ts';
+import { OuraSubscriptions } from './wearables/oura-webhooks.ts';
+import { MongoWebhookSecretStore } from './db/webhook-secret.repository.ts';
 
 /** Provider tokens are refreshed when they expire within this window (the hourly renewals job). */
 const RENEW_WINDOW_MS = 2 * 3_600_000;
@@ -287,7 +292,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       cipherKey = randomBytes(32).toString('base64');
       logger.info({ component: 'crypto' }, 'TOKEN_ENCRYPTION_KEY is not set: using a throw-away key for this run (no wearable provider can be connected)');
     }
-    const dbRepos = connection ? createRepositories(connection, { cipher: new TokenCipher({ current: cipherKey }), ...(embedded ? { afterErase: () => checkpointAfterErase(embedded!, logger) } : {}) }) : undefined;
+    const cipher = new TokenCipher({ current: cipherKey, ...(config.TOKEN_ENCRYPTION_KEY_PREVIOUS ? { previous: config.TOKEN_ENCRYPTION_KEY_PREVIOUS } : {}) });
+    const dbRepos = connection ? createRepositories(connection, { cipher, ...(embedded ? { afterErase: () => checkpointAfterErase(embedded!, logger) } : {}) }) : undefined;
     const repos: Repositories = dbRepos ?? createMemoryRepositories(randomUUID);
     if (options.singleProcess && connection) {
       if (!embedded) throw new Error('singleProcess needs the embedded database (nobody else may use it)');
@@ -335,16 +341,20 @@ export async function startService(config: Config, logger: Logger, options: Serv
     // --- use cases --------------------------------------------------------------------------------
     const notifier = new EventNotifier(logger.child({ component: 'events' }));
     const twinUpdater = new CalibratingTwinUpdater();
-    const coreDeps: CoreDeps = { ...repos, clock, newId: randomUUID, engine, twin: twinUpdater, notifier, mergeDays: mergeSourceDays, logger: logger.child({ component: 'core' }) };
+    // Vendor clients (pure construction); revocation and key checks reach the core through VendorAccess.
+    const registry = buildProviders(config, { onSkippedDocument: (d) => logger.warn({ component: 'wearables', ...d }, 'provider document left out: it does not match the vendor’s documented shape') });
+    const vendorAccess = connection ? createVendorAccess({ registry, secretsSurviveRestart: config.TOKEN_ENCRYPTION_KEY !== undefined }) : undefined;
+    const coreDeps: CoreDeps = { ...repos, clock, newId: randomUUID, engine, twin: twinUpdater, notifier, mergeDays: mergeSourceDays, logger: logger.child({ component: 'core' }), ...(vendorAccess ? { vendorAccess } : {}) };
     const core = createUseCases(coreDeps);
 
     // --- wearables: provider clients, token manager, ingest service, connect flow, OAuth + webhook routes --
     let ingestService: IngestService | undefined;
     let connectFlow: ConnectFlow | undefined;
     let tokenRenewal: TokenRenewal | undefined;
+    let webhookSecrets: MongoWebhookSecretStore | undefined;
+    let webhookRenewal: OuraSubscriptions | undefined;
     const wearableRoutes: Route[] = [];
     if (connection && dbRepos) {
-      const registry = buildProviders(config);
       const lostAccess = (athleteId: string, provider: ProviderId, reason: string) => void ingestService?.reportLostAccess(athleteId, provider, reason).catch(() => undefined);
       const { sources } = createWearableSources(registry, dbRepos.connectionStore, { onNeedsReauth: lostAccess });
       const service = createIngestService({ ...coreDeps, sources });
@@ -376,13 +386,27 @@ export async function startService(config: Config, logger: Logger, options: Serv
         connectFlow = createConnectFlow({ ...coreDeps, oauth, onConnected: (athleteId, provider) => service.enqueue(athleteId, [provider]) });
         wearableRoutes.push(...oauthRoutes({ flow: connectFlow, providers: registry.oauthProviders, logger }));
       }
+      // Oura subscriptions expire: the hourly renewals job creates the missing ones and renews the rest.
+      if (config.OURA_CLIENT_ID && config.OURA_CLIENT_SECRET && config.OURA_WEBHOOK_VERIFICATION_TOKEN && config.PUBLIC_BASE_URL) {
+        webhookRenewal = new OuraSubscriptions({
+          clientId: config.OURA_CLIENT_ID,
+          clientSecret: config.OURA_CLIENT_SECRET,
+          verificationToken: config.OURA_WEBHOOK_VERIFICATION_TOKEN,
+          callbackUrl: `${config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/oura`,
+          ...(config.OURA_API_BASE_URL ? { baseUrl: config.OURA_API_BASE_URL } : {}),
+        });
+      }
+      // Polar's signing key is stored when the webhook is created (after the HTTP server is up, below).
+      const secrets = new MongoWebhookSecretStore(connection, cipher);
+      webhookSecrets = secrets;
+      const polarSecret = config.POLAR_WEBHOOK_SECRET ?? (async () => (await secrets.get('polar'))?.secret);
       wearableRoutes.push(
         ...webhookRoutes({
           ingest: service,
           logger,
           ...(config.OURA_CLIENT_SECRET ? { oura: { clientSecret: config.OURA_CLIENT_SECRET, ...(config.OURA_WEBHOOK_VERIFICATION_TOKEN ? { verificationToken: config.OURA_WEBHOOK_VERIFICATION_TOKEN } : {}) } } : {}),
           ...(config.WHOOP_CLIENT_SECRET ? { whoop: { clientSecret: config.WHOOP_CLIENT_SECRET } } : {}),
-          ...(config.POLAR_WEBHOOK_SECRET ? { polar: { signatureSecret: config.POLAR_WEBHOOK_SECRET } } : {}),
+          ...(registry.providers.polar ? { polar: { signatureSecret: polarSecret } } : {}),
         }),
       );
     }
@@ -416,6 +440,14 @@ export async function startService(config: Config, logger: Logger, options: Serv
         },
       });
       cleanups.push({ name: 'http', run: () => http!.close() });
+      // Polar PINGs the route while the webhook is being created, so this runs once the server listens.
+      const polar = registry.providers.polar;
+      if (polar instanceof PolarProvider && webhookSecrets && config.PUBLIC_BASE_URL && !config.POLAR_WEBHOOK_SECRET) {
+        const url = `${config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/polar`;
+        void ensurePolarWebhook({ client: polar, store: webhookSecrets, url })
+          .then((out) => logger.info({ component: 'webhooks', provider: 'polar', ...out }, `Polar webhook ${out.status}`))
+          .catch((err: unknown) => logger.warn({ component: 'webhooks', provider: 'polar', err: (err as Error).message }, 'Polar webhook could not be created; the nightly sync still runs'));
+      }
     }
 
     // --- outbound chat ----------------------------------------------------------------------------
@@ -567,6 +599,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
               onActivated: async ({ file }) => swapPolicy(await loadPolicy('dqn', { backend: config.TF_BACKEND, model: file }), `retrained model ${file.name}@${file.version}`),
             },
       ...(tokenRenewal ? { tokens: tokenRenewal } : {}),
+      ...(webhookRenewal ? { webhooks: webhookRenewal } : {}),
       onCalibrated: (athleteId, params) => {
         if (isAthleteParams(params)) twinCache.set(athleteId, params);
       },
@@ -590,12 +623,20 @@ export async function startService(config: Config, logger: Logger, options: Serv
       if (!dm) return; // DMs off: the coach got the code to pass on, and /join in a DM lists open invitations
       await delivery.deliver(`invite:${e.teamId}:${e.personId}:${e.code}`, dm.target, presentInvitation({ teamName: e.teamName, invitedByName: e.byName, code: e.code, expiresAt: e.expiresAt }));
     };
+    /** After a sign-in link was used: which vendor account is now attached, with a one-press undo (issue #16). */
+    const tellConnected = async (athleteId: string, provider: ProviderId, account: VendorAccount | undefined) => {
+      const contact = (await contacts.contacts([athleteId])).get(athleteId);
+      const dm = contact?.recipients.find((r) => r.audience === 'athlete');
+      if (!dm) return;
+      await delivery.deliver(`connected:${provider}:${athleteId}:${clock.now().getTime()}`, dm.target, presentConnected({ provider, providerName: PROVIDER_NAMES[provider] ?? provider, account }));
+    };
     notifier.on((e) => {
       if (e.type === 'team.invited') void tellInvitation(e).catch((err) => logger.warn({ err, personId: e.personId }, 'could not tell the person about the invitation'));
       if (e.type === 'prescription.approved' || e.type === 'prescription.overridden') jobs.morning.approvalsChanged();
       if (e.type === 'prescription.overridden') void tellOverride(e.athleteId, e.date).catch((err) => logger.warn({ err, athleteId: e.athleteId }, 'could not tell the athlete about the override'));
       if (e.type === 'feedback.recorded') void loadTwin(e.athleteId).catch(() => undefined);
       if (e.type === 'athlete.paused' || e.type === 'athlete.resumed') schedules.invalidate();
+      if (e.type === 'connection.connected' && e.via === 'oauth') void tellConnected(e.athleteId, e.provider, e.account).catch((err) => logger.warn({ err, athleteId: e.athleteId }, 'could not tell the athlete which account was connected'));
     });
     const sched = new Scheduler({ jobs: jobs.all, logger, clock, onRun: (job, outcome) => jobRuns.inc({ job, outcome }) });
     scheduler = sched;

@@ -55,6 +55,18 @@ export const envSchema = z.object({
       .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
       .optional(),
   ),
+  /**
+   * Keys being rotated out: comma-separated base64 32-byte keys. Tokens under them still decrypt and are
+   * re-encrypted under TOKEN_ENCRYPTION_KEY when next used (src/db/provider-connection.repository.ts).
+   */
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean))
+      .refine((keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32), 'each key must be 32 bytes, base64-encoded, comma-separated')
+      .optional(),
+  ),
   OAUTH_STATE_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
 
   // Discord
@@ -118,6 +130,7 @@ export interface Config extends Env {
 const SECRET_KEYS = [
   'MONGODB_URI',
   'TOKEN_ENCRYPTION_KEY',
+  'TOKEN_ENCRYPTION_KEY_PREVIOUS',
   'OAUTH_STATE_SECRET',
   'DISCORD_TOKEN',
   'SLACK_BOT_TOKEN',
@@ -163,6 +176,7 @@ function consistencyProblems(raw: Record<string, string | undefined>): Problem[]
   requireWith('SLACK_BOT_TOKEN', 'SLACK_TEAM_CHANNEL', ' (the channel that receives the team summary)');
   requireWith('DISCORD_TOKEN', 'DISCORD_APPLICATION_ID');
   requireWith('DISCORD_APPLICATION_ID', 'DISCORD_TOKEN');
+  requireWith('TOKEN_ENCRYPTION_KEY_PREVIOUS', 'TOKEN_ENCRYPTION_KEY', ' (the key tokens are re-encrypted under)');
   for (const prov of ['OURA', 'WHOOP', 'INTERVALS', 'POLAR'] as const) {
     const id = `${prov}_CLIENT_ID` as keyof Env;
     const secret = `${prov}_CLIENT_SECRET` as keyof Env;

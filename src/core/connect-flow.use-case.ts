@@ -6,15 +6,17 @@
  *   vendor → callback  → completeConnect: verify the state (signature, expiry, provider, single use), exchange
  *                        the code, store the tokens (encrypted by the repository), tell the athlete, start the
  *                        first sync (backfill) in the background
- *   /connect intervals api_key … → connectApiKey: check the key against the vendor, then the same save/notify/sync
- *   /disconnect        → disconnect: best-effort revocation at the vendor, then tokens wiped (status revoked)
+ *   /connect intervals api_key … → connectApiKey: connections.use-case.ts checks the key against the vendor
+ *                        (and refuses without a durable token key), then the same notify/sync
+ *   /disconnect        → disconnect: connections.use-case.ts revokes at the vendor (best effort), then wipes
  *
- * The vendor side (URLs, state signing, PKCE, code exchange, key check, revocation) is the OAuthGateway port,
- * implemented in src/wearables/registry.ts.
+ * The vendor side of sign-in (URLs, state signing, PKCE, code exchange) is the OAuthGateway port; key checks,
+ * revocation and "which account is this" are the VendorAccess port (ports.ts). Both are implemented in
+ * src/wearables/registry.ts.
  */
 import { isAppError } from '../errors.ts';
 import { publish } from './context.ts';
-import { connectProvider, disconnectProvider, type ConnectionSummary } from './connections.use-case.ts';
+import { connectApiKey as connectApiKeyCore, connectProvider, disconnectProvider, type ConnectionSummary } from './connections.use-case.ts';
 import { fail } from './error-codes.ts';
 import type { ProviderId } from './metrics.ts';
 import type { CoreDeps } from './ports.ts';
@@ -33,10 +35,6 @@ export interface OAuthGateway {
   verifyState(provider: ProviderId, state: string): Promise<StateCheck>;
   /** Exchange the code (and register the user where the vendor needs it, e.g. Polar). Rejects with a ProviderError. */
   exchange(provider: ProviderId, input: { code: string; codeVerifier: string; athleteId: string }): Promise<{ tokens: TokenSet; scopes: string[] }>;
-  /** Check an API key (and the vendor's athlete id) by reading a day of data; resolves the tokens to store. */
-  verifyApiKey(provider: ProviderId, input: { apiKey: string; externalUserId: string; timezone: string }): Promise<TokenSet>;
-  /** Best effort: tell the vendor we drop the grant. Absent or failing → the tokens are still wiped here. */
-  revoke?(provider: ProviderId, tokens: TokenSet): Promise<void>;
 }
 
 export interface ConnectDeps extends CoreDeps {
@@ -61,7 +59,9 @@ export const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
 
 async function saveConnection(deps: ConnectDeps, athleteId: string, provider: ProviderId, tokens: TokenSet, scopes: string[]): Promise<ConnectedResult> {
   const connection = await connectProvider(deps, athleteId, provider, tokens, scopes);
-  await publish(deps, { type: 'connection.connected', athleteId, provider });
+  // Which vendor account this is goes to the athlete (a forwarded link attaches whoever signed in).
+  const account = deps.vendorAccess ? await deps.vendorAccess.accountOf(provider, tokens) : undefined;
+  await publish(deps, { type: 'connection.connected', athleteId, provider, via: 'oauth', ...(account ? { account } : {}) });
   try {
     deps.onConnected?.(athleteId, provider);
   } catch (err) {
@@ -122,7 +122,7 @@ export async function completeConnect(
   return saveConnection(deps, check.athleteId, provider, granted.tokens, granted.scopes);
 }
 
-/** /connect intervals api_key:<key> athlete_id:<id>: the key is tried against the vendor before it is stored. */
+/** /connect intervals api_key:<key> athlete_id:<id>: checked and stored by the core, then the first sync. */
 export async function connectApiKey(
   deps: ConnectDeps,
   actor: Actor,
@@ -131,35 +131,18 @@ export async function connectApiKey(
 ): Promise<ConnectedResult> {
   const name = PROVIDER_NAMES[provider] ?? provider;
   if (!deps.oauth.apiKeyProviders.includes(provider)) throw fail('CONNECT.PROVIDER_UNAVAILABLE', `${name} does not connect with an API key.`, { provider });
-  const apiKey = input.apiKey.trim();
-  const externalUserId = input.externalUserId.trim();
-  if (!apiKey || !externalUserId) throw fail('CONNECT.API_KEY_INVALID', `${name} needs both the API key and your athlete id.`);
-  const [profile] = await deps.athletes.profiles([actor.personId]);
-  if (!profile) throw fail('ATHLETE.NOT_REGISTERED', 'Register as an athlete first (/register), then connect your wearable.');
-  let tokens: TokenSet;
+  if (!input.apiKey.trim() || !input.externalUserId.trim()) throw fail('CONNECT.API_KEY_INVALID', `${name} needs both the API key and your athlete id.`);
+  const { connection } = await connectApiKeyCore(deps, actor, provider, input);
   try {
-    tokens = await deps.oauth.verifyApiKey(provider, { apiKey, externalUserId, timezone: profile.timezone });
+    deps.onConnected?.(actor.personId, provider);
   } catch (err) {
-    const code = isAppError(err) ? err.code : 'INTERNAL';
-    deps.logger?.warn({ component: 'connect', provider, athleteId: actor.personId, code }, 'API key check failed');
-    if (code === 'PROVIDER.UNAUTHORIZED' || code === 'PROVIDER.FORBIDDEN' || code === 'PROVIDER.BAD_REQUEST') {
-      throw fail('CONNECT.API_KEY_INVALID', `${name} did not accept that API key for athlete ${externalUserId.slice(0, 40)}. Check both under Settings → Developer.`);
-    }
-    throw err;
+    deps.logger?.warn({ component: 'connect', athleteId: actor.personId, provider, err: (err as Error).message }, 'could not start the first sync');
   }
-  return saveConnection(deps, actor.personId, provider, tokens, []);
+  return { athleteId: actor.personId, provider, connection };
 }
 
 /** /disconnect <provider>: revoke at the vendor when it offers that (best effort), then wipe the tokens. */
-export async function disconnect(deps: ConnectDeps, actor: Actor, provider: ProviderId): Promise<ConnectionSummary> {
-  const cur = await deps.connections.get(actor.personId, provider);
-  if (cur && cur.status !== 'revoked' && cur.tokens.accessToken && deps.oauth.revoke) {
-    try {
-      await deps.oauth.revoke(provider, cur.tokens);
-    } catch (err) {
-      deps.logger?.warn({ component: 'connect', provider, athleteId: actor.personId, code: isAppError(err) ? err.code : 'INTERNAL' }, 'revocation at the provider failed; tokens wiped here anyway');
-    }
-  }
+export function disconnect(deps: ConnectDeps, actor: Actor, provider: ProviderId): Promise<ConnectionSummary> {
   return disconnectProvider(deps, actor, provider);
 }
 

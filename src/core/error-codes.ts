@@ -78,6 +78,7 @@ export const ERROR_CODES = {
   'CONNECT.LINK_INVALID': 'A connect link whose state is forged, expired, for another provider or already used.',
   'CONNECT.AUTHORIZATION_FAILED': 'The athlete declined, or the provider refused the authorization code.',
   'CONNECT.API_KEY_INVALID': 'The provider did not accept the API key and athlete id.',
+  'CONNECT.NOT_DURABLE': 'The server has no TOKEN_ENCRYPTION_KEY: a stored secret would be unreadable after a restart, so none is stored.',
   'POLICY.MODEL_NOT_FOUND': 'No policy model with that id.',
   'POLICY.MODEL_INVALID': 'Policy model without weights, name or feature spec.',
   'CRYPTO.KEY_INVALID': 'Token encryption key is not 32 bytes base64.',

@@ -9,7 +9,7 @@
  */
 import type { CoreDeps } from './ports.ts';
 import { approvePrescriptions } from './approval.use-case.ts';
-import { connectProvider, disconnectProvider, listMyConnections } from './connections.use-case.ts';
+import { connectApiKey, connectProvider, disconnectProvider, listMyConnections } from './connections.use-case.ts';
 import { listConstraints, removeConstraint, setConstraint } from './constraints.use-case.ts';
 import { recordCheckin, recordFeedback, recordTestResult } from './feedback.use-case.ts';
 import { createLinkCode, linkIdentity, registerAthlete, registerPerson, resolveActor } from './identity.use-case.ts';
@@ -61,6 +61,7 @@ const USE_CASES = {
   deleteMyData,
   recordSourceDays,
   connectProvider,
+  connectApiKey,
   disconnectProvider,
   listMyConnections,
   saveTwinCalibration,

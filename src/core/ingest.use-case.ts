@@ -174,6 +174,8 @@ export function classifyIngestError(e: unknown): { kind: FailureKind; code: stri
   const code = isAppError(e) ? e.code : 'INTERNAL';
   if (AUTH_CODES.has(code)) return { kind: 'auth', code };
   if (code === 'PROVIDER.NOT_CONNECTED') return { kind: 'not_connected', code };
+  // Oura's lapsed membership: our access still stands, so no needs-reauth; retried every night.
+  if (code === 'PROVIDER.MEMBERSHIP_EXPIRED') return { kind: 'other', code };
   if (code === 'PROVIDER.MALFORMED_RESPONSE') return { kind: 'malformed', code };
   if (code === 'PROVIDER.UNAVAILABLE' || code === 'PROVIDER.TIMEOUT') return { kind: 'transient', code };
   if (code === 'PROVIDER.RATE_LIMITED') {

@@ -252,7 +252,7 @@ export type CoreEvent =
   | { type: 'identity.linked'; personId: string; platform: Platform }
   /** A coach invited a person to train in a team: tell them who, and let them answer (buttons). */
   | { type: 'team.invited'; personId: string; teamId: string; teamName: string; by: string; byName: string; code: string; expiresAt: Date }
-  | { type: 'connection.connected'; athleteId: string; provider: ProviderId }
+  | { type: 'connection.connected'; athleteId: string; provider: ProviderId; via?: 'oauth' | 'api_key'; account?: VendorAccount }
   /** Published once per loss of access (ingest): the athlete has to /connect the provider again. */
   | { type: 'connection.needs_reauth'; athleteId: string; provider: ProviderId; reason: string };
 
@@ -313,4 +313,27 @@ export interface CoreDeps extends Repositories {
   mergeDays: SourceDayMerger;
   logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
   options?: Partial<CoreOptions>;
+  /** The vendors' side of a connection (revocation, API-key checks): src/wearables/registry.ts. Absent: no vendor calls. */
+  vendorAccess?: VendorAccess;
+}
+
+/** What ending a grant at the vendor did ('not_offered': the vendor has no such call; `how` tells the athlete). */
+export type RevocationOutcome = { status: 'revoked' } | { status: 'not_offered'; how: string } | { status: 'failed'; code: string };
+
+/** The account a token belongs to at the vendor, as far as its API says. */
+export interface VendorAccount {
+  id?: string;
+  email?: string;
+  name?: string;
+}
+
+export interface VendorAccess {
+  /** End the grant at the vendor (refreshing first when the access token has expired). Never rejects. */
+  revoke(athleteId: string, provider: ProviderId, tokens: TokenSet): Promise<RevocationOutcome>;
+  /** One cheap authenticated call with the key: the tokens to store and the account, or a ProviderError. */
+  verifyApiKey(provider: ProviderId, input: { apiKey: string; externalUserId: string }): Promise<{ tokens: TokenSet; account: VendorAccount }>;
+  /** The account behind fresh OAuth tokens (best effort: {} when the vendor does not say). */
+  accountOf(provider: ProviderId, tokens: TokenSet): Promise<VendorAccount>;
+  /** False when stored secrets could not be read after a restart (TOKEN_ENCRYPTION_KEY unset: a per-run key). */
+  readonly secretsSurviveRestart: boolean;
 }

@@ -9,9 +9,10 @@
  * they or the system did about them) are deleted with the rest. After the delete, `onErased` (when the
  * store offers it) pushes the deletion to disk: the embedded database checkpoints and truncates its WAL.
  */
+import { revokeAllAtVendors } from './connections.use-case.ts';
 import { audit } from './context.ts';
 import { fail } from './error-codes.ts';
-import type { CoreDeps } from './ports.ts';
+import type { CoreDeps, RevocationOutcome } from './ports.ts';
 import type { Actor } from './types.ts';
 
 export interface DataExport {
@@ -32,12 +33,18 @@ export async function exportMyData(deps: CoreDeps, actor: Actor): Promise<DataEx
  * Delete everything about the actor. `confirm` must be the literal true (the chat layer asks first).
  * Returns how many documents went per collection.
  */
-export async function deleteMyData(deps: CoreDeps, actor: Actor, options: { confirm: boolean }): Promise<{ erased: Record<string, number> }> {
+export async function deleteMyData(
+  deps: CoreDeps,
+  actor: Actor,
+  options: { confirm: boolean },
+): Promise<{ erased: Record<string, number>; revocations: { provider: string; outcome: RevocationOutcome }[] }> {
   if (options?.confirm !== true)
     throw fail('DELETE.CONFIRMATION_REQUIRED', 'This deletes all your data for good. Confirm to go ahead.');
   if (!(await deps.persons.get(actor.personId))) throw fail('PERSON.NOT_FOUND', 'I have no data about you.');
+  // Grants end at the vendors first (best effort, never blocking the erasure: connections.use-case.ts).
+  const revocations = await revokeAllAtVendors(deps, actor.personId);
   const erased = await deps.personalData.erase(actor.personId);
   // The tombstone says that an erasure happened and how much went — not who.
   await audit(deps, { system: 'privacy' }, 'person.erased', { kind: 'person' }, { after: { erased } });
-  return { erased };
+  return { erased, revocations };
 }

@@ -8,6 +8,12 @@
  *   Its compare-and-set is NOT a conditional update (FerretDB applies those non-atomically, see README):
  *   each write runs under the connection's lock (insert-based lease), re-reads and compares the version.
  *   Revoked connections look absent through this face (status there is active | needs_reauth).
+ *
+ * Key rotation (TOKEN_ENCRYPTION_KEY_PREVIOUS): a token under a previous key decrypts, and the first `get`
+ * of that connection (either face: the token manager reads through it before every vendor call) rewrites its
+ * ciphertext under the current key, under the connection's lock and without changing the version (the token
+ * values are the same, so a concurrent compare-and-set is not disturbed). Once nothing is read under an old
+ * key, that key can be dropped from the configuration.
  */
 import type { Connection as MongooseConnection, Model } from 'mongoose';
 import type { TokenCipher } from '../core/crypto.ts';
@@ -33,6 +39,18 @@ class ConnectionCodec {
     if (t.kind !== undefined) out.tokenKind = t.kind;
     if (t.externalUserId !== undefined) out.externalUserId = t.externalUserId;
     return out;
+  }
+  /** True when a token field is encrypted under a key other than the current one. */
+  needsRotation(d: ProviderConnectionDoc): boolean {
+    return (d.accessToken !== undefined && d.accessToken !== '' && this.cipher.needsRotation(d.accessToken)) || (d.refreshToken !== undefined && d.refreshToken !== '' && this.cipher.needsRotation(d.refreshToken));
+  }
+  /** The same document with its token ciphertexts re-encrypted under the current key. */
+  rotated(d: ProviderConnectionDoc): ProviderConnectionDoc {
+    const t = this.tokens(d);
+    const next = { ...d };
+    if (d.accessToken) next.accessToken = this.cipher.encrypt(t.accessToken, this.aad(d.provider, d.athleteId, 'access'));
+    if (d.refreshToken && t.refreshToken !== undefined) next.refreshToken = this.cipher.encrypt(t.refreshToken, this.aad(d.provider, d.athleteId, 'refresh'));
+    return next;
   }
   tokens(d: ProviderConnectionDoc): TokenSet {
     const t: TokenSet = { accessToken: d.accessToken ? this.cipher.decrypt(d.accessToken, this.aad(d.provider, d.athleteId, 'access')) : '' };
@@ -81,6 +99,13 @@ class ConnectionWriter {
   async read(athleteId: string, provider: ProviderId): Promise<ProviderConnectionDoc | null> {
     return this.m.findById(connectionId(provider, athleteId)).lean<ProviderConnectionDoc>().exec();
   }
+  /** read(), re-encrypting under the current key first when an old key was used (see the header). */
+  async readForUse(athleteId: string, provider: ProviderId): Promise<ProviderConnectionDoc | null> {
+    const d = await this.read(athleteId, provider);
+    if (!d || !this.codec.needsRotation(d)) return d;
+    const r = await this.update(athleteId, provider, (cur) => (cur && this.codec.needsRotation(cur) ? this.codec.rotated(cur) : null));
+    return r.after;
+  }
   /** Under the lock: mutate(current) → next document (or null for no write). */
   async update(
     athleteId: string,
@@ -121,7 +146,7 @@ export class MongoProviderConnectionRepository implements ProviderConnectionRepo
     this.w = new ConnectionWriter(conn, cipher, mutex, now);
   }
   async get(athleteId: string, provider: ProviderId): Promise<ProviderConnectionRecord | null> {
-    const d = await this.w.read(athleteId, provider);
+    const d = await this.w.readForUse(athleteId, provider);
     return d ? this.w.codec.record(d) : null;
   }
   async listForAthlete(athleteId: string): Promise<ProviderConnectionRecord[]> {
@@ -191,7 +216,7 @@ export class MongoConnectionStore {
     return c;
   }
   async get(athleteId: string, provider: ProviderId): Promise<StoreConnection | null> {
-    return this.view(await this.w.read(athleteId, provider));
+    return this.view(await this.w.readForUse(athleteId, provider));
   }
   async upsert(athleteId: string, provider: ProviderId, tokens: TokenSet): Promise<StoreConnection> {
     const { after } = await this.w.update(athleteId, provider, (prev) => this.w.fresh(athleteId, provider, tokens, [], prev));

@@ -8,7 +8,10 @@
  *   POST /webhooks/whoop   X-WHOOP-Signature / -Timestamp (HMAC-SHA256 with the client secret)
  *                          body {user_id, id, type, trace_id}
  *   POST /webhooks/polar   Polar-Webhook-Signature (HMAC-SHA256 with the webhook's signature_secret_key)
- *                          body {event, user_id, entity_id, timestamp, url}; event PING answers 200 at once
+ *                          body {event, user_id, entity_id, timestamp, url}. A PING ({event: "PING"}) is
+ *                          answered 200 BEFORE any signature check: Polar sends it while POST /v3/webhooks is
+ *                          still running, i.e. before we know the key it is signed with, and creates the
+ *                          webhook only on 200 (src/wearables/polar-webhook.ts). A PING triggers nothing.
  *
  * Order: signature over the RAW body first (401 for a missing/bad/stale signature — nothing is parsed or
  * looked up before), then JSON (400 when malformed or without a user id), then replay: a delivery whose
@@ -19,7 +22,8 @@
  * HTTP front (src/http/server.ts) before any of this runs. An unknown or disconnected user also
  * gets 204 (with a log line): the answer reveals nothing about who is connected here.
  *
- * Only providers given a secret get a route.
+ * Only providers given a secret get a route; Polar's secret may be a lookup (the one stored when the webhook
+ * was created), so its route exists before the secret does.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -37,8 +41,8 @@ export interface WebhookRoutesDeps {
   oura?: { clientSecret: string; verificationToken?: string };
   /** WHOOP signs with the OAuth client secret. */
   whoop?: { clientSecret: string };
-  /** Polar signs with the signature_secret_key returned when the webhook was created. */
-  polar?: { signatureSecret: string };
+  /** Polar signs with the signature_secret_key returned when the webhook was created (fixed, or looked up). */
+  polar?: { signatureSecret: string | (() => Promise<string | undefined>) };
   /** Deliveries already accepted (default: one of its own). */
   replay?: ReplayGuard;
   now?: () => number;
@@ -65,6 +69,15 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
   } catch {
     return { ok: false };
   }
+}
+
+/** Polar's PING (webhookPing in the AccessLink OpenAPI document): {event: "PING", timestamp} and nothing else. */
+function isPolarPing(req: HttpRequest): boolean {
+  if (req.body.length > 512) return false;
+  const parsed = parseJson(req.body);
+  if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object') return false;
+  const v = parsed.value as Record<string, unknown>;
+  return v.event === 'PING' && Object.keys(v).every((k) => k === 'event' || k === 'timestamp');
 }
 
 export function webhookRoutes(deps: WebhookRoutesDeps): Route[] {
@@ -164,8 +177,17 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Route[] {
     routes.push({
       method: 'POST',
       path: '/webhooks/polar',
-      handler: (req) => {
-        const input = { rawBody: req.body, signature: req.headers[h.signature], secret: signatureSecret, now };
+      handler: async (req) => {
+        if (isPolarPing(req)) {
+          log.info({ provider: 'polar' }, 'webhook ping answered');
+          return json(200, { ok: true });
+        }
+        const secret = typeof signatureSecret === 'string' ? signatureSecret : await signatureSecret();
+        if (secret === undefined) {
+          log.warn({ provider: 'polar' }, 'webhook rejected: no signing secret stored yet');
+          return json(401, { error: 'invalid signature' });
+        }
+        const input = { rawBody: req.body, signature: req.headers[h.signature], secret, now };
         // Signature first (without the body's timestamp, so a signed non-JSON body is a 400, not a 401), then staleness.
         return handle('polar', req, undefined, verifyPolarWebhook({ ...input, toleranceMs: null }), polarBody, () => verifyPolarWebhook(input));
       },

@@ -12,6 +12,11 @@ export const PROVIDER_ERROR_CODES = [
   'PROVIDER.UNAUTHORIZED',
   /** 403: the user has not granted a scope / accepted a consent (Polar), or the app lacks access. */
   'PROVIDER.FORBIDDEN',
+  /**
+   * Oura's 403: the athlete's Oura membership has lapsed, so Oura serves no data through its API. Reconnecting
+   * does not help; renewing does, and the nightly sync picks the data up again by itself.
+   */
+  'PROVIDER.MEMBERSHIP_EXPIRED',
   /** 429 that we could not wait out within the configured bound (retryAfterMs says how long the vendor asked). */
   'PROVIDER.RATE_LIMITED',
   /** 5xx or a network error after all retry attempts. */
@@ -35,6 +40,8 @@ const USER_MESSAGES: Record<ProviderErrorCode, string> = {
   'PROVIDER.MALFORMED_RESPONSE': 'The wearable service sent data we could not read. We will try again later.',
   'PROVIDER.UNAUTHORIZED': 'The wearable service did not accept our access.',
   'PROVIDER.FORBIDDEN': 'The wearable service refused access. Check the permissions you granted.',
+  'PROVIDER.MEMBERSHIP_EXPIRED':
+    'Oura stopped sharing your data: this usually means your Oura membership has expired. Reconnecting won’t help — once the membership is active again, syncing resumes by itself.',
   'PROVIDER.RATE_LIMITED': 'The wearable service asked us to slow down. We will try again later.',
   'PROVIDER.UNAVAILABLE': 'The wearable service is unavailable right now. We will try again later.',
   'PROVIDER.TIMEOUT': 'The wearable service did not answer in time. We will try again later.',

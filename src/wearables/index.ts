@@ -1,7 +1,12 @@
 /** Public surface of the wearable adapters (src/wearables/files is the file importers' own module). */
 export { ProviderError, isProviderError, PROVIDER_ERROR_CODES, type ProviderErrorCode } from './errors.ts';
 export { HttpClient, parseRetryAfter, xRateLimitPolicy, polarRateLimitPolicy, type HttpOptions, type Sleep } from './http.ts';
+export { ProviderClient } from './provider.ts';
+export { OuraSubscriptions, OURA_WEBHOOK_DATA_TYPES, OURA_WEBHOOK_EVENTS } from './oura-webhooks.ts';
+export { ensurePolarWebhook, type PolarWebhookOutcome } from './polar-webhook.ts';
 export type {
+  RevocationResult,
+  SkippedDocument,
   WearableProvider,
   ProviderClientOptions,
   ProviderConnection,

@@ -11,7 +11,15 @@
  *
  * Endpoints: GET /api/v1/athlete/{id}/wellness?oldest=&newest= (inclusive dates) → Wellness[];
  *   GET /api/v1/athlete/{id}/activities?oldest=&newest= → Activity[]. Neither is paginated, so we page the
- *   range ourselves in windows of `windowDays` (default 30) to keep each answer bounded.
+ *   range ourselves in windows of `windowDays` (default 30) to keep each answer bounded. `newest` on
+ *   /activities is a local date-time compared with each activity's start (intervals.icu API reference:
+ *   "Local ISO-8601 date or date and time"): a bare date means its midnight and loses that day's activities,
+ *   so it is sent as the end of the day (yyyy-mm-ddT23:59:59).
+ *   GET /api/v1/athlete/{id} → the athlete (id, name, email where shared): the cheap authenticated call
+ *   that checks a personal API key before it is stored, and names the account to the athlete.
+ * Revocation: intervals.icu documents no revocation call (OAuth support thread: the athlete revokes an app
+ *   under Settings → Connections); a personal API key is the athlete's own and only they can regenerate it.
+ *   revoke() says so ('not_offered') instead of pretending.
  *
  * Mapping (→ canonical, units); the wellness record's `id` is already the athlete-local day (intervals.icu
  *   attributes a night's sleep to the day you wake up, like we do):
@@ -29,20 +37,18 @@ import { z } from 'zod';
 import type { SourceDay, WorkoutRecord } from '../core/metrics.ts';
 import { dateWindows, inRange, localDate, localIso, wallClockIso } from './dates.ts';
 import { ProviderError } from './errors.ts';
-import { HttpClient, type Auth } from './http.ts';
 import { durationEstimateTss, srpeToTss } from './load.ts';
 import {
   buildAuthorizationUrl,
   DayBuilder,
-  requestToken,
+  ProviderClient,
   round,
-  tokenEndpoint,
   type AuthorizationParams,
   type FetchRange,
   type ProviderClientOptions,
   type ProviderConnection,
+  type RevocationResult,
   type TokenSet,
-  type WearableProvider,
 } from './provider.ts';
 
 export const INTERVALS_DEFAULTS = {
@@ -130,19 +136,14 @@ export interface IntervalsOptions extends ProviderClientOptions {
   windowDays?: number;
 }
 
-export class IntervalsProvider implements WearableProvider {
-  readonly id = 'intervals' as const;
+const athleteSchema = z.object({ id: z.union([z.string(), z.number()]).transform(String), name: z.string().nullable().optional(), email: z.string().nullable().optional() }).loose();
+
+export class IntervalsProvider extends ProviderClient {
   readonly supportsRefresh = false;
-  private readonly http: HttpClient;
-  private readonly token: ReturnType<typeof tokenEndpoint>;
-  private readonly now: () => number;
   private readonly windowDays: number;
 
-  constructor(private readonly options: IntervalsOptions) {
-    const { baseUrl, tokenUrl, ...http } = options;
-    this.http = new HttpClient('intervals', { ...http, baseUrl: baseUrl ?? INTERVALS_DEFAULTS.baseUrl });
-    this.token = tokenEndpoint('intervals', tokenUrl ?? INTERVALS_DEFAULTS.tokenUrl, http);
-    this.now = options.now ?? Date.now;
+  constructor(protected override readonly options: IntervalsOptions) {
+    super('intervals', options, INTERVALS_DEFAULTS);
     this.windowDays = Math.max(1, options.windowDays ?? INTERVALS_DEFAULTS.windowDays);
   }
 
@@ -156,23 +157,28 @@ export class IntervalsProvider implements WearableProvider {
   }
 
   exchangeCode(code: string, _verifier: string | undefined, redirectUri: string): Promise<TokenSet> {
-    return requestToken(
-      'intervals',
-      this.token,
-      {
-        client_id: this.options.clientId,
-        client_secret: this.options.clientSecret,
-        code,
-        redirect_uri: redirectUri,
-      },
-      { now: this.now },
-    );
+    return this.exchangeWithClientCredentials('form', { code, redirect_uri: redirectUri });
   }
 
   refresh(_refreshToken: string): Promise<TokenSet> {
     return Promise.reject(
       new ProviderError('PROVIDER.REFRESH_UNSUPPORTED', 'intervals', 'intervals.icu issues no refresh tokens'),
     );
+  }
+
+  revoke(tokens: TokenSet): Promise<RevocationResult> {
+    const how =
+      tokens.kind === 'api_key'
+        ? 'intervals.icu has no way for us to cancel a personal API key: create a new one under Settings → Developer and the old one stops working.'
+        : 'intervals.icu has no revocation call: remove twincoach under Settings → Connections on intervals.icu.';
+    return Promise.resolve({ status: 'not_offered', how });
+  }
+
+  /** GET /api/v1/athlete/{id}: the account behind the token (checks an API key with one cheap call). */
+  async account(tokens: TokenSet): Promise<{ id: string; name?: string; email?: string }> {
+    const athlete = encodeURIComponent(tokens.externalUserId ?? '0');
+    const { data } = await this.http.request({ path: `/api/v1/athlete/${athlete}`, auth: this.authOf(tokens), schema: athleteSchema });
+    return { id: data.id, ...(data.name ? { name: data.name } : {}), ...(data.email ? { email: data.email } : {}) };
   }
 
   /** A personal API key (kind 'api_key') connects without OAuth. */
@@ -182,29 +188,16 @@ export class IntervalsProvider implements WearableProvider {
 
   async fetchRange(connection: ProviderConnection, range: FetchRange): Promise<SourceDay[]> {
     const { tokens } = connection;
-    const auth: Auth =
-      tokens.kind === 'api_key'
-        ? { basic: { username: 'API_KEY', password: tokens.accessToken } }
-        : { bearer: tokens.accessToken };
+    const auth = this.authOf(tokens);
     const athlete = encodeURIComponent(tokens.externalUserId ?? '0');
     const wellness: z.output<typeof wellnessSchema>[] = [];
     const activities: z.output<typeof activitySchema>[] = [];
     for (const w of dateWindows(range.from, range.to, this.windowDays)) {
-      const query = { oldest: w.from, newest: w.to };
-      const wr = await this.http.request({
-        path: `/api/v1/athlete/${athlete}/wellness`,
-        query,
-        auth,
-        schema: z.array(wellnessSchema),
-      });
-      wellness.push(...wr.data);
-      const ar = await this.http.request({
-        path: `/api/v1/athlete/${athlete}/activities`,
-        query,
-        auth,
-        schema: z.array(activitySchema),
-      });
-      activities.push(...ar.data);
+      const path = `/api/v1/athlete/${athlete}`;
+      wellness.push(...(await this.collect({ request: () => ({ path: `${path}/wellness`, query: { oldest: w.from, newest: w.to }, auth }), item: wellnessSchema })));
+      activities.push(
+        ...(await this.collect({ request: () => ({ path: `${path}/activities`, query: { oldest: w.from, newest: `${w.to}T23:59:59` }, auth }), item: activitySchema })),
+      );
     }
 
     const tz = range.timezone;

@@ -6,7 +6,16 @@
  *   OAuth2 https://cloud.ouraring.com/docs/authentication — authorize https://cloud.ouraring.com/oauth/authorize,
  *   token https://api.ouraring.com/oauth/token (client_id/client_secret in the form body; personal access tokens
  *   are deprecated). Refresh tokens are treated as single-use (rotated on every refresh).
- *   Rate limit: 5000 requests / 5 min → 429. Webhooks: see webhooks.ts.
+ *   Rate limit: 5000 requests / 5 min → 429. Webhooks: see webhooks.ts (signatures) and oura-webhooks.ts
+ *   (subscriptions).
+ *   Scopes: the least we read — `personal` (personal_info id, the webhook user), `email` (personal_info email,
+ *   told to the athlete after connecting so a forwarded link cannot attach someone else's account unseen),
+ *   `daily` (sleep, daily_sleep, daily_readiness), `workout`. `heartrate` and `session` are not read: not asked.
+ *   Revocation: POST https://api.ouraring.com/oauth/revoke?access_token=<token> (Oura's "OAuth2
+ *   Authentication" page): ends the grant, so the refresh token dies with it.
+ *   403 (Oura API v2 OpenAPI document, every usercollection route): "Usually means the user's subscription to
+ *   Oura has expired and their data is not available via the API" → PROVIDER.MEMBERSHIP_EXPIRED, not a
+ *   reconnect request.
  *
  * Endpoints: GET /v2/usercollection/{sleep,daily_sleep,daily_readiness,workout}?start_date=&end_date=&next_token=
  *   → { data: [...], next_token: string | null }. We ask for [from − 1, to + 1] (end_date exclusivity differs
@@ -22,36 +31,43 @@
  *                                  hours · IF² · 100 with IF easy .65 / moderate .75 / hard .85
  *                                  (loadMethod 'duration_estimate', rawLoad {value: minutes, unit: 'oura_<intensity>_minutes'})
  *   Day of a sleep: the athlete-local date (IANA zone, luxon) of bedtime_end — the day you wake up. Oura's own
- *   `day` is kept in raw. Main period = the longest `long_sleep` (else the longest `sleep`); naps
- *   (`late_nap`), `rest` and `deleted` periods are ignored.
+ *   `day` is kept in raw. The night = the longest `long_sleep` ending that day. PublicSleepType in the Oura
+ *   API v2 OpenAPI document: `sleep` = "user confirmed sleep / nap, min 15 minutes, max 3 hours";
+ *   `long_sleep` = "sleep that is long enough (>3h)"; `late_nap` a nap after 18:00; `rest` a rejected
+ *   detection; `deleted`. So `sleep` is a nap unless it breaks its own documented bound: a `sleep` (or a
+ *   period whose `type` is null — the spec allows null) lasting more than 3 h asleep is classified by the
+ *   spec's own length rule and may be the night when that day has no `long_sleep`; anything of 3 h or less
+ *   never supplies HRV, resting HR or sleep hours (src/wearables/README.md: naps never provide the night's
+ *   metrics). Unknown future types are ignored.
  *   Workout day: athlete-local date of start_datetime.
  */
 import { z } from 'zod';
 import type { SourceDay, WorkoutRecord } from '../core/metrics.ts';
 import { addDays, inRange, localDate, localIso, minutesBetween } from './dates.ts';
-import { HttpClient } from './http.ts';
+import { ProviderError } from './errors.ts';
 import { durationEstimateTss } from './load.ts';
 import {
   buildAuthorizationUrl,
-  collectPages,
   DayBuilder,
-  requestToken,
+  ProviderClient,
   round,
-  tokenEndpoint,
   type AuthorizationParams,
   type FetchRange,
   type ProviderClientOptions,
   type ProviderConnection,
+  type RevocationResult,
   type TokenSet,
-  type WearableProvider,
 } from './provider.ts';
 
 export const OURA_DEFAULTS = {
   baseUrl: 'https://api.ouraring.com',
   tokenUrl: 'https://api.ouraring.com/oauth/token',
   authorizeUrl: 'https://cloud.ouraring.com/oauth/authorize',
-  scopes: ['personal', 'daily', 'heartrate', 'workout', 'session'],
+  scopes: ['personal', 'email', 'daily', 'workout'],
 };
+
+/** A `sleep` longer than this (asleep) breaks the spec's 3 h bound for naps and is judged by length. */
+export const OURA_NAP_MAX_SECONDS = 3 * 3600;
 
 const num = z.number().nullable().optional();
 
@@ -60,7 +76,7 @@ const sleepSchema = z.object({
   day: z.string(),
   bedtime_start: z.string(),
   bedtime_end: z.string(),
-  type: z.enum(['deleted', 'sleep', 'long_sleep', 'late_nap', 'rest']).or(z.string()),
+  type: z.string().nullable().optional(),
   average_hrv: num,
   lowest_heart_rate: num,
   average_heart_rate: num,
@@ -103,24 +119,16 @@ const workoutSchema = z.object({
   source: z.string().optional(),
 });
 
-function page<T extends z.ZodType>(item: T) {
-  return z.object({ data: z.array(item), next_token: z.string().nullable().optional() });
-}
+/** GET /v2/usercollection/personal_info (PersonalInfoResponse: only `id` is required). */
+const personalInfoSchema = z.object({ id: z.string().min(1), email: z.string().nullable().optional() });
 
 export interface OuraOptions extends ProviderClientOptions {}
 
-export class OuraProvider implements WearableProvider {
-  readonly id = 'oura' as const;
+export class OuraProvider extends ProviderClient {
   readonly supportsRefresh = true;
-  private readonly http: HttpClient;
-  private readonly token: ReturnType<typeof tokenEndpoint>;
-  private readonly now: () => number;
 
-  constructor(private readonly options: OuraOptions) {
-    const { baseUrl, tokenUrl, ...http } = options;
-    this.http = new HttpClient('oura', { ...http, baseUrl: baseUrl ?? OURA_DEFAULTS.baseUrl });
-    this.token = tokenEndpoint('oura', tokenUrl ?? OURA_DEFAULTS.tokenUrl, http);
-    this.now = options.now ?? Date.now;
+  constructor(options: OuraOptions) {
+    super('oura', options, OURA_DEFAULTS);
   }
 
   authorizationUrl(p: AuthorizationParams): string {
@@ -136,51 +144,31 @@ export class OuraProvider implements WearableProvider {
   }
 
   exchangeCode(code: string, verifier: string | undefined, redirectUri: string): Promise<TokenSet> {
-    return requestToken(
-      'oura',
-      this.token,
-      {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: redirectUri,
-        client_id: this.options.clientId,
-        client_secret: this.options.clientSecret,
-        code_verifier: verifier,
-      },
-      { now: this.now },
-    );
+    return this.exchangeWithClientCredentials('form', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier });
   }
 
   refresh(refreshToken: string): Promise<TokenSet> {
-    return requestToken(
-      'oura',
-      this.token,
-      {
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken,
-        client_id: this.options.clientId,
-        client_secret: this.options.clientSecret,
-      },
-      { now: this.now },
-    );
+    return this.refreshWithClientCredentials('form', refreshToken);
   }
 
-  private list<T extends z.ZodType>(
-    path: string,
-    item: T,
-    accessToken: string,
-    startDate: string,
-    endDate: string,
-  ): Promise<z.output<T>[]> {
-    const schema = page(item);
-    return collectPages('oura', path, async (cursor) => {
-      const { data } = await this.http.request({
-        path,
-        query: { start_date: startDate, end_date: endDate, next_token: cursor },
-        auth: { bearer: accessToken },
-        schema,
-      });
-      return { items: data.data as z.output<T>[], next: data.next_token };
+  /** POST /oauth/revoke?access_token= on the token endpoint's origin (see the header). */
+  async revoke(tokens: TokenSet): Promise<RevocationResult> {
+    await this.token.http.request({ method: 'POST', path: '/oauth/revoke', query: { access_token: tokens.accessToken }, schema: z.unknown() });
+    return { status: 'revoked' };
+  }
+
+  /** The Oura account behind a token: its id (webhooks name it) and, with the `email` scope, its email. */
+  async account(accessToken: string): Promise<{ id: string; email?: string }> {
+    const { data } = await this.http.request({ path: '/v2/usercollection/personal_info', auth: { bearer: accessToken }, schema: personalInfoSchema, classifyError: membershipExpired });
+    return data.email ? { id: data.id, email: data.email } : { id: data.id };
+  }
+
+  private list<T extends z.ZodType>(path: string, item: T, accessToken: string, startDate: string, endDate: string): Promise<z.output<T>[]> {
+    return this.collect({
+      request: (cursor) => ({ path, query: { start_date: startDate, end_date: endDate, next_token: cursor }, auth: { bearer: accessToken }, classifyError: membershipExpired }),
+      item,
+      itemsKey: 'data',
+      nextKey: 'next_token',
     });
   }
 
@@ -269,8 +257,24 @@ function isNum(v: number | null | undefined): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
+/** 403 from a data route: Oura's membership lapsed (Oura API v2 OpenAPI document), not a lost login. */
+function membershipExpired(status: number): ProviderError | undefined {
+  if (status !== 403) return undefined;
+  return new ProviderError('PROVIDER.MEMBERSHIP_EXPIRED', 'oura', 'returned 403: the Oura membership has most likely expired', { status });
+}
+
+/**
+ * 2: long_sleep; 1: a `sleep` or untyped period over the 3 h nap bound (see the header); 0: never the night.
+ * Exported for the property test.
+ */
+export function nightRank(s: Pick<OuraSleep, 'type' | 'total_sleep_duration'>): 0 | 1 | 2 {
+  if (s.type === 'long_sleep') return 2;
+  if ((s.type === 'sleep' || s.type === null || s.type === undefined) && (s.total_sleep_duration ?? 0) > OURA_NAP_MAX_SECONDS) return 1;
+  return 0;
+}
+
 function mainSleepByWakeDay(sleeps: OuraSleep[], tz: string): Map<string, OuraSleep> {
-  const rank = (s: OuraSleep) => (s.type === 'long_sleep' ? 2 : s.type === 'sleep' ? 1 : 0);
+  const rank = nightRank;
   const best = new Map<string, OuraSleep>();
   for (const s of sleeps) {
     if (rank(s) === 0) continue;

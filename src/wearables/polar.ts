@@ -10,7 +10,13 @@
  *   (409 = already registered) — done in exchangeCode when ctx.athleteId is given.
  *   Rate limits scale with registered users; headers RateLimit-Usage / RateLimit-Limit / RateLimit-Reset
  *   (short, long window) are honoured by polarRateLimitPolicy. 403 = the user has not accepted the consents.
- *   Webhooks (Polar-Webhook-Signature): see webhooks.ts.
+ *   Webhooks (Polar-Webhook-Signature): see webhooks.ts. Creating one (createWebhook, HTTP Basic with the
+ *   client credentials, Polar AccessLink OpenAPI document operation createWebhook): POST /v3/webhooks
+ *   {events, url} → 201 {data: {id, events, url, signature_secret_key}}. While that call is still running
+ *   Polar POSTs a PING ({event: "PING", timestamp}) to the url and creates nothing unless it gets 200; the
+ *   secret is in that one response only ("the only chance to get it"), 409 = a webhook already exists.
+ *   Revocation: DELETE /v3/users/{user-id} with the user's token → 204, "de-registered … This will revoke the
+ *   access token authorized by user" (operation deleteUser).
  *
  * Endpoints (base https://www.polaraccesslink.com), non-transactional, no date parameters and no pagination:
  *   GET /v3/users/nightly-recharge → { recharges: [...] } (last 28 days)
@@ -26,6 +32,8 @@
  *   nightly_recharge.ans_charge / nightly_recharge_status / beat_to_beat_avg / breathing_rate_avg → raw only
  *                                                 (not on a 0–100 scale, so no `readiness`)
  *   sleep light_sleep + deep_sleep + rem_sleep (s) → sleepHours (/ 3600, 2 dp); sleep.sleep_score → sleepScore
+ *     (the `sleep` schema in the OpenAPI document requires no field: a night without stage figures gives no
+ *     sleepHours instead of failing the fetch; a night without date and end time has no day and is left out)
  *   exercise.training_load (Polar cardio load, TRIMP-based) → load × `trainingLoadToTss` (default 1.0, an
  *     assumption: Polar scales cardio load so an hour near threshold lands around 100), loadMethod 'trimp',
  *     rawLoad unit 'polar_training_load'; without it → duration estimate at IF .75. duration (ISO 8601) → minutes,
@@ -38,21 +46,20 @@ import { z } from 'zod';
 import type { SourceDay, WorkoutRecord } from '../core/metrics.ts';
 import { inRange, isoDurationSeconds, isoFromLocalAndOffset, localDate, localIso } from './dates.ts';
 import { ProviderError } from './errors.ts';
-import { HttpClient, polarRateLimitPolicy } from './http.ts';
+import { polarRateLimitPolicy } from './http.ts';
 import { durationEstimateTss } from './load.ts';
 import {
   buildAuthorizationUrl,
   DayBuilder,
-  requestToken,
+  ProviderClient,
   round,
-  tokenEndpoint,
   type AuthorizationParams,
   type ExchangeContext,
   type FetchRange,
   type ProviderClientOptions,
   type ProviderConnection,
+  type RevocationResult,
   type TokenSet,
-  type WearableProvider,
 } from './provider.ts';
 
 export const POLAR_DEFAULTS = {
@@ -60,6 +67,9 @@ export const POLAR_DEFAULTS = {
   tokenUrl: 'https://polarremote.com/v2/oauth2/token',
   authorizeUrl: 'https://flow.polar.com/oauth2/authorization',
   scopes: ['accesslink.read_all'],
+  rateLimitPolicy: polarRateLimitPolicy,
+  /** Events our webhook subscribes to (the ones the nightly fetch reads). */
+  webhookEvents: ['EXERCISE', 'SLEEP'] as string[],
 };
 
 const n = z.number().nullable().optional();
@@ -78,15 +88,15 @@ const rechargeSchema = z.object({
 
 const sleepSchema = z.object({
   polar_user: z.string().optional(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   sleep_start_time: z.string().optional(),
   sleep_end_time: z.string().optional(),
   device_id: z.string().optional(),
   continuity: n,
   continuity_class: n,
-  light_sleep: z.number(),
-  deep_sleep: z.number(),
-  rem_sleep: z.number(),
+  light_sleep: n,
+  deep_sleep: n,
+  rem_sleep: n,
   unrecognized_sleep_stage: n,
   sleep_score: n,
   total_interruption_duration: n,
@@ -144,20 +154,24 @@ export interface PolarOptions extends ProviderClientOptions {
   trainingLoadToTss?: number;
 }
 
-export class PolarProvider implements WearableProvider {
-  readonly id = 'polar' as const;
+const createdWebhookSchema = z.object({
+  data: z.object({ id: z.string().min(1), events: z.array(z.string()).optional(), url: z.string().optional(), signature_secret_key: z.string().min(1) }),
+});
+const webhookInfoSchema = z.object({ data: z.array(z.object({ id: z.string(), events: z.array(z.string()).optional(), url: z.string().optional(), active: z.boolean().optional() })) }).nullable();
+
+export interface PolarWebhook {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+}
+
+export class PolarProvider extends ProviderClient {
   readonly supportsRefresh = false;
-  private readonly http: HttpClient;
-  private readonly token: ReturnType<typeof tokenEndpoint>;
-  private readonly now: () => number;
   private readonly loadFactor: number;
 
-  constructor(private readonly options: PolarOptions) {
-    const { baseUrl, tokenUrl, ...http } = options;
-    const httpOptions = { rateLimitPolicy: polarRateLimitPolicy, ...http };
-    this.http = new HttpClient('polar', { ...httpOptions, baseUrl: baseUrl ?? POLAR_DEFAULTS.baseUrl });
-    this.token = tokenEndpoint('polar', tokenUrl ?? POLAR_DEFAULTS.tokenUrl, httpOptions);
-    this.now = options.now ?? Date.now;
+  constructor(protected override readonly options: PolarOptions) {
+    super('polar', options, POLAR_DEFAULTS);
     this.loadFactor = options.trainingLoadToTss ?? 1.0;
   }
 
@@ -177,12 +191,7 @@ export class PolarProvider implements WearableProvider {
     redirectUri: string,
     ctx?: ExchangeContext,
   ): Promise<TokenSet> {
-    const tokens = await requestToken(
-      'polar',
-      this.token,
-      { grant_type: 'authorization_code', code, redirect_uri: redirectUri },
-      { basicAuth: { username: this.options.clientId, password: this.options.clientSecret }, now: this.now },
-    );
+    const tokens = await this.exchangeWithClientCredentials('basic', { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
     if (ctx?.athleteId !== undefined) await this.registerUser(tokens.accessToken, ctx.athleteId);
     return tokens;
   }
@@ -203,20 +212,54 @@ export class PolarProvider implements WearableProvider {
     return Promise.reject(new ProviderError('PROVIDER.REFRESH_UNSUPPORTED', 'polar', 'Polar issues no refresh tokens'));
   }
 
+  /** DELETE /v3/users/{user-id}: de-registers the user and revokes the token (see the header). */
+  async revoke(tokens: TokenSet): Promise<RevocationResult> {
+    if (tokens.externalUserId === undefined) throw new ProviderError('PROVIDER.BAD_REQUEST', 'polar', 'no Polar user id stored: cannot de-register');
+    await this.http.request({ method: 'DELETE', path: `/v3/users/${encodeURIComponent(tokens.externalUserId)}`, auth: { bearer: tokens.accessToken }, schema: z.unknown() });
+    return { status: 'revoked' };
+  }
+
+  private get clientAuth() {
+    return { basic: { username: this.options.clientId, password: this.options.clientSecret } };
+  }
+
+  /**
+   * POST /v3/webhooks (see the header). Resolves with the secret, or null when Polar says a webhook exists
+   * already (409: its secret cannot be read again — delete it and create a new one to get one).
+   */
+  async createWebhook(url: string, events: string[] = POLAR_DEFAULTS.webhookEvents): Promise<{ id: string; signatureSecretKey: string } | null> {
+    const { status, data } = await this.http.request({
+      method: 'POST',
+      path: '/v3/webhooks',
+      json: { events, url },
+      auth: this.clientAuth,
+      schema: z.union([createdWebhookSchema, z.unknown()]),
+      acceptStatus: [409],
+    });
+    if (status === 409) return null;
+    const created = createdWebhookSchema.safeParse(data);
+    if (!created.success) throw new ProviderError('PROVIDER.MALFORMED_RESPONSE', 'polar', 'POST /v3/webhooks: no signature_secret_key in the answer');
+    return { id: created.data.data.id, signatureSecretKey: created.data.data.signature_secret_key };
+  }
+
+  /** GET /v3/webhooks: the app's webhook, if any. */
+  async getWebhook(): Promise<PolarWebhook | null> {
+    const { data } = await this.http.request({ path: '/v3/webhooks', auth: this.clientAuth, schema: webhookInfoSchema });
+    const w = data?.data[0];
+    return w ? { id: w.id, url: w.url ?? '', events: w.events ?? [], active: w.active ?? true } : null;
+  }
+
+  /** DELETE /v3/webhooks/{id}. */
+  async deleteWebhook(id: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/v3/webhooks/${encodeURIComponent(id)}`, auth: this.clientAuth, schema: z.unknown(), acceptStatus: [404] });
+  }
+
   async fetchRange(connection: ProviderConnection, range: FetchRange): Promise<SourceDay[]> {
     const auth = { bearer: connection.tokens.accessToken };
     // A 204 / empty body means "nothing in the last 28–30 days".
-    const recharges =
-      (await this.http.request({
-        path: '/v3/users/nightly-recharge',
-        auth,
-        schema: z.object({ recharges: z.array(rechargeSchema) }).nullable(),
-      })).data?.recharges ?? [];
-    const nights =
-      (await this.http.request({ path: '/v3/users/sleep', auth, schema: z.object({ nights: z.array(sleepSchema) }).nullable() }))
-        .data?.nights ?? [];
-    const exercises =
-      (await this.http.request({ path: '/v3/exercises', auth, schema: z.array(exerciseSchema).nullable() })).data ?? [];
+    const recharges = await this.collect({ request: () => ({ path: '/v3/users/nightly-recharge', auth }), item: rechargeSchema, itemsKey: 'recharges', emptyAllowed: true });
+    const nights = await this.collect({ request: () => ({ path: '/v3/users/sleep', auth }), item: sleepSchema, itemsKey: 'nights', emptyAllowed: true });
+    const exercises = await this.collect({ request: () => ({ path: '/v3/exercises', auth }), item: exerciseSchema, emptyAllowed: true });
 
     const tz = range.timezone;
     const days = new DayBuilder('polar');
@@ -232,9 +275,10 @@ export class PolarProvider implements WearableProvider {
 
     for (const s of nights) {
       const date = s.sleep_end_time ? localDate(s.sleep_end_time, tz) : s.date;
-      if (!within(date)) continue;
+      if (date === undefined || !within(date)) continue;
       const d = days.day(date);
-      d.metrics.sleepHours = round((s.light_sleep + s.deep_sleep + s.rem_sleep) / 3600, 2);
+      const stages = [s.light_sleep, s.deep_sleep, s.rem_sleep].filter(isNum);
+      if (stages.length > 0) d.metrics.sleepHours = round(stages.reduce((a, b) => a + b, 0) / 3600, 2);
       if (isNum(s.sleep_score)) d.metrics.sleepScore = s.sleep_score;
       for (const k of SLEEP_RAW) if (s[k] !== undefined) d.raw[`sleep.${k}`] = s[k] ?? null;
     }

@@ -23,20 +23,27 @@
  * (athlete.id) return it with the token; for Oura (GET /v2/usercollection/personal_info → id) and WHOOP
  * (GET /v2/user/profile/basic → user_id, scope read:profile) it is looked up right after the exchange
  * (best effort: without it only webhooks are lost, the nightly sync still runs).
+ *
+ * createVendorAccess backs the core's VendorAccess port: revocation through each client's revoke() (an
+ * expired access token is refreshed once and the fresh one revoked, so a grant whose access token lapsed
+ * still ends), the intervals.icu key check (GET /api/v1/athlete/{id}, one call) and "which account is this"
+ * (Oura personal_info id + email, WHOOP profile user_id + email, intervals.icu athlete id + name, Polar
+ * x_user_id) for the message the athlete gets after connecting.
  */
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { OAuthGateway, StateCheck } from '../core/connect-flow.use-case.ts';
+import type { RevocationOutcome, VendorAccess, VendorAccount } from '../core/ports.ts';
+import { isProviderError } from './errors.ts';
 import type { DayRange, WearableSource, WearableSources } from '../core/ingest.use-case.ts';
 import type { ProviderId, SourceDay } from '../core/metrics.ts';
 import type { ConnectionStore } from './connection-store.ts';
-import { localDate } from './dates.ts';
 import { HttpClient, type HttpOptions } from './http.ts';
 import { IntervalsProvider } from './intervals.ts';
 import { beginAuthorization, OAuthStateError, verifyOAuthState, type NonceStore } from './oauth.ts';
 import { OURA_DEFAULTS, OuraProvider } from './oura.ts';
 import { PolarProvider } from './polar.ts';
-import type { TokenSet, WearableProvider } from './provider.ts';
+import type { ProviderClientOptions, TokenSet, WearableProvider } from './provider.ts';
 import { TokenManager, type TokenManagerOptions } from './tokens.ts';
 import { WHOOP_DEFAULTS, WhoopProvider } from './whoop.ts';
 
@@ -61,6 +68,8 @@ export interface BuildProvidersOptions {
   http?: Partial<Omit<HttpOptions, 'baseUrl'>>;
   /** Polar training_load → TSS factor (default 1.0, see polar.ts). */
   polarTrainingLoadToTss?: number;
+  /** A document left out of a range because it did not match its schema (log it). */
+  onSkippedDocument?: ProviderClientOptions['onSkippedDocument'];
 }
 
 export interface ProviderRegistry {
@@ -71,6 +80,8 @@ export interface ProviderRegistry {
   apiKeyProviders: ProviderId[];
   /** The vendor's user id for an access token, where the token response does not carry it. */
   userIdLookup: Partial<Record<ProviderId, (accessToken: string) => Promise<string>>>;
+  /** The account behind an access token, as far as the vendor's API says (Oura, WHOOP). */
+  accountLookup: Partial<Record<ProviderId, (accessToken: string) => Promise<VendorAccount>>>;
 }
 
 /** Vendor token paths, used when a base URL override moves the whole API to another origin. */
@@ -83,18 +94,19 @@ function overrides(baseUrl: string | undefined, provider: keyof typeof TOKEN_PAT
 }
 
 export function buildProviders(config: ProviderConfig, options: BuildProvidersOptions = {}): ProviderRegistry {
-  const http = options.http ?? {};
+  const http = { ...(options.http ?? {}), ...(options.onSkippedDocument ? { onSkippedDocument: options.onSkippedDocument } : {}) };
   const providers: Partial<Record<ProviderId, WearableProvider>> = {};
   const oauthProviders: ProviderId[] = [];
   const userIdLookup: ProviderRegistry['userIdLookup'] = {};
+  const accountLookup: ProviderRegistry['accountLookup'] = {};
 
   if (config.OURA_CLIENT_ID && config.OURA_CLIENT_SECRET) {
     const o = overrides(config.OURA_API_BASE_URL, 'oura');
-    providers.oura = new OuraProvider({ ...http, clientId: config.OURA_CLIENT_ID, clientSecret: config.OURA_CLIENT_SECRET, ...o });
+    const oura = new OuraProvider({ ...http, clientId: config.OURA_CLIENT_ID, clientSecret: config.OURA_CLIENT_SECRET, ...o });
+    providers.oura = oura;
     oauthProviders.push('oura');
-    const api = new HttpClient('oura', { ...http, baseUrl: o.baseUrl ?? OURA_DEFAULTS.baseUrl });
-    userIdLookup.oura = async (accessToken) =>
-      (await api.request({ path: '/v2/usercollection/personal_info', auth: { bearer: accessToken }, schema: z.object({ id: z.string().min(1) }) })).data.id;
+    accountLookup.oura = (accessToken) => oura.account(accessToken);
+    userIdLookup.oura = async (accessToken) => (await oura.account(accessToken)).id;
   }
   if (config.WHOOP_CLIENT_ID && config.WHOOP_CLIENT_SECRET) {
     const o = overrides(config.WHOOP_API_BASE_URL, 'whoop');
@@ -107,11 +119,13 @@ export function buildProviders(config: ProviderConfig, options: BuildProvidersOp
     });
     oauthProviders.push('whoop');
     const api = new HttpClient('whoop', { ...http, baseUrl: o.baseUrl ?? WHOOP_DEFAULTS.baseUrl });
-    userIdLookup.whoop = async (accessToken) =>
-      String(
-        (await api.request({ path: '/v2/user/profile/basic', auth: { bearer: accessToken }, schema: z.object({ user_id: z.union([z.number(), z.string()]) }) }))
-          .data.user_id,
-      );
+    // UserBasicProfile (WHOOP API OpenAPI document): user_id, email, first_name, last_name.
+    const profile = z.object({ user_id: z.union([z.number(), z.string()]).transform(String), email: z.string().nullable().optional() });
+    accountLookup.whoop = async (accessToken) => {
+      const { data } = await api.request({ path: '/v2/user/profile/basic', auth: { bearer: accessToken }, schema: profile });
+      return data.email ? { id: data.user_id, email: data.email } : { id: data.user_id };
+    };
+    userIdLookup.whoop = async (accessToken) => (await accountLookup.whoop!(accessToken)).id!;
   }
   {
     const hasApp = Boolean(config.INTERVALS_CLIENT_ID && config.INTERVALS_CLIENT_SECRET);
@@ -133,7 +147,7 @@ export function buildProviders(config: ProviderConfig, options: BuildProvidersOp
     });
     oauthProviders.push('polar');
   }
-  return { providers, oauthProviders, apiKeyProviders: ['intervals'], userIdLookup };
+  return { providers, oauthProviders, apiKeyProviders: ['intervals'], userIdLookup, accountLookup };
 }
 
 /** Days back each vendor serves at all (the ingest's backfill starts no earlier). */
@@ -272,12 +286,59 @@ export function createOAuthGateway(options: OAuthGatewayOptions): OAuthGateway {
       return { tokens, scopes: scopesOf(tokens) };
     },
 
-    async verifyApiKey(provider, { apiKey, externalUserId, timezone }) {
-      if (provider !== 'intervals') throw new Error(`${provider} does not take API keys`);
+  };
+}
+
+export interface VendorAccessOptions {
+  registry: Pick<ProviderRegistry, 'providers' | 'accountLookup'>;
+  /** False when TOKEN_ENCRYPTION_KEY is unset (tokens are encrypted under a per-run key). */
+  secretsSurviveRestart: boolean;
+}
+
+function failed(e: unknown): RevocationOutcome {
+  return { status: 'failed', code: (e as { code?: string }).code ?? 'INTERNAL' };
+}
+
+/** The core's VendorAccess port over the clients (see the header). */
+export function createVendorAccess(options: VendorAccessOptions): VendorAccess {
+  const { registry } = options;
+  return {
+    secretsSurviveRestart: options.secretsSurviveRestart,
+
+    async revoke(_athleteId, provider, tokens) {
+      const client = registry.providers[provider];
+      if (!client) return { status: 'failed', code: 'CONNECT.PROVIDER_UNAVAILABLE' };
+      try {
+        return await client.revoke(tokens);
+      } catch (e) {
+        if (!isProviderError(e, 'PROVIDER.UNAUTHORIZED') || !client.supportsRefresh || !tokens.refreshToken) return failed(e);
+        try {
+          const fresh = await client.refresh(tokens.refreshToken);
+          return await client.revoke({ ...tokens, ...fresh });
+        } catch (e2) {
+          return failed(e2);
+        }
+      }
+    },
+
+    async verifyApiKey(provider, { apiKey, externalUserId }) {
+      const client = registry.providers[provider];
+      if (provider !== 'intervals' || !(client instanceof IntervalsProvider)) throw new Error(`${provider} does not take API keys`);
       const tokens = IntervalsProvider.apiKeyTokens(apiKey, externalUserId);
-      const today = localDate(new Date(now()).toISOString(), timezone);
-      await client('intervals').fetchRange({ athleteId: 'api-key-check', provider: 'intervals', tokens }, { from: today, to: today, timezone });
-      return tokens;
+      const account = await client.account(tokens);
+      return { tokens, account };
+    },
+
+    async accountOf(provider, tokens) {
+      try {
+        const client = registry.providers[provider];
+        if (client instanceof IntervalsProvider) return await client.account(tokens);
+        const lookup = registry.accountLookup[provider];
+        if (lookup) return await lookup(tokens.accessToken);
+      } catch {
+        /* best effort: the id we have is still worth showing */
+      }
+      return tokens.externalUserId ? { id: tokens.externalUserId } : {};
     },
   };
 }

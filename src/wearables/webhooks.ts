@@ -13,7 +13,8 @@
  *        Polar-Webhook-Signature = hex HMAC-SHA256(signature_secret_key, raw body); event name in
  *        Polar-Webhook-Event; body {event, user_id, entity_id, timestamp, url}. No timestamp header, so
  *        staleness is judged on the body's `timestamp` (default 1 h, since Polar redelivers failed events;
- *        a missed event is caught by the periodic sync anyway). The PING sent at webhook creation is signed too.
+ *        a missed event is caught by the periodic sync anyway). The PING sent at webhook creation is signed
+ *        with the key we only learn from that creation call's answer, so the route answers it 200 unchecked.
  *
  * All comparisons are on decoded digest bytes with crypto.timingSafeEqual.
  */

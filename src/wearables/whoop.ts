@@ -9,6 +9,8 @@
  *   https://developer.whoop.com/docs/developing/rate-limiting — 100 req/min and 10 000/day per client, 429 with
  *   X-RateLimit-Limit / X-RateLimit-Remaining / X-RateLimit-Reset (seconds until the window resets).
  *   Webhooks https://developer.whoop.com/docs/developing/webhooks (see webhooks.ts).
+ *   Revocation: DELETE /v2/user/access with the user's bearer token → 204 (WHOOP API OpenAPI document,
+ *   operation revokeUserOAuthAccess: "Revoke the access token granted by the user"; webhooks for the user stop).
  *
  * Endpoints (base https://api.prod.whoop.com/developer): GET /v2/recovery, /v2/activity/sleep,
  *   /v2/activity/workout, /v2/cycle with limit (≤ 25), start, end (ISO date-time), nextToken → { records, next_token }.
@@ -34,21 +36,19 @@
 import { z } from 'zod';
 import type { SourceDay, WorkoutRecord } from '../core/metrics.ts';
 import { addDays, inRange, localDate, localDateShifted, localIso, minutesBetween, startOfLocalDayIso } from './dates.ts';
-import { HttpClient, xRateLimitPolicy } from './http.ts';
+import { xRateLimitPolicy } from './http.ts';
 import { DEFAULT_STRAIN_CALIBRATION, whoopStrainToTss, type StrainCalibration } from './load.ts';
 import {
   buildAuthorizationUrl,
-  collectPages,
   DayBuilder,
-  requestToken,
+  ProviderClient,
   round,
-  tokenEndpoint,
   type AuthorizationParams,
   type FetchRange,
   type ProviderClientOptions,
   type ProviderConnection,
+  type RevocationResult,
   type TokenSet,
-  type WearableProvider,
 } from './provider.ts';
 
 export const WHOOP_DEFAULTS = {
@@ -57,6 +57,7 @@ export const WHOOP_DEFAULTS = {
   authorizeUrl: 'https://api.prod.whoop.com/oauth/oauth2/auth',
   scopes: ['offline', 'read:recovery', 'read:cycles', 'read:workout', 'read:sleep'],
   pageLimit: 25,
+  rateLimitPolicy: xRateLimitPolicy,
 };
 
 const scoreState = z.enum(['SCORED', 'PENDING_SCORE', 'UNSCORABLE']);
@@ -144,31 +145,19 @@ const cycleSchema = z.object({
     .optional(),
 });
 
-function collection<T extends z.ZodType>(item: T) {
-  return z.object({ records: z.array(item), next_token: z.string().nullable().optional() });
-}
-
 export interface WhoopOptions extends ProviderClientOptions {
   /** Page size, 1–25 (WHOOP's maximum). */
   pageLimit?: number;
   strainCalibration?: StrainCalibration;
 }
 
-export class WhoopProvider implements WearableProvider {
-  readonly id = 'whoop' as const;
+export class WhoopProvider extends ProviderClient {
   readonly supportsRefresh = true;
-  private readonly http: HttpClient;
-  private readonly token: ReturnType<typeof tokenEndpoint>;
-  private readonly now: () => number;
   private readonly pageLimit: number;
   private readonly calibration: StrainCalibration;
 
-  constructor(private readonly options: WhoopOptions) {
-    const { baseUrl, tokenUrl, ...http } = options;
-    const httpOptions = { rateLimitPolicy: xRateLimitPolicy, ...http };
-    this.http = new HttpClient('whoop', { ...httpOptions, baseUrl: baseUrl ?? WHOOP_DEFAULTS.baseUrl });
-    this.token = tokenEndpoint('whoop', tokenUrl ?? WHOOP_DEFAULTS.tokenUrl, httpOptions);
-    this.now = options.now ?? Date.now;
+  constructor(protected override readonly options: WhoopOptions) {
+    super('whoop', options, WHOOP_DEFAULTS);
     this.pageLimit = Math.min(25, Math.max(1, options.pageLimit ?? WHOOP_DEFAULTS.pageLimit));
     this.calibration = options.strainCalibration ?? DEFAULT_STRAIN_CALIBRATION;
   }
@@ -188,46 +177,25 @@ export class WhoopProvider implements WearableProvider {
   }
 
   exchangeCode(code: string, verifier: string | undefined, redirectUri: string): Promise<TokenSet> {
-    return requestToken(
-      'whoop',
-      this.token,
-      {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: redirectUri,
-        client_id: this.options.clientId,
-        client_secret: this.options.clientSecret,
-        code_verifier: verifier,
-      },
-      { now: this.now },
-    );
+    return this.exchangeWithClientCredentials('form', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier });
   }
 
   refresh(refreshToken: string): Promise<TokenSet> {
-    return requestToken(
-      'whoop',
-      this.token,
-      {
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken,
-        client_id: this.options.clientId,
-        client_secret: this.options.clientSecret,
-        scope: 'offline',
-      },
-      { now: this.now },
-    );
+    return this.refreshWithClientCredentials('form', refreshToken, { scope: 'offline' });
   }
 
-  private list<T extends z.ZodType>(path: string, item: T, accessToken: string, start: string, end: string) {
-    const schema = collection(item);
-    return collectPages('whoop', path, async (cursor) => {
-      const { data } = await this.http.request({
-        path,
-        query: { limit: this.pageLimit, start, end, nextToken: cursor },
-        auth: { bearer: accessToken },
-        schema,
-      });
-      return { items: data.records as z.output<T>[], next: data.next_token };
+  /** DELETE /v2/user/access (see the header). */
+  async revoke(tokens: TokenSet): Promise<RevocationResult> {
+    await this.http.request({ method: 'DELETE', path: '/v2/user/access', auth: { bearer: tokens.accessToken }, schema: z.unknown() });
+    return { status: 'revoked' };
+  }
+
+  private list<T extends z.ZodType>(path: string, item: T, accessToken: string, start: string, end: string): Promise<z.output<T>[]> {
+    return this.collect({
+      request: (cursor) => ({ path, query: { limit: this.pageLimit, start, end, nextToken: cursor }, auth: { bearer: accessToken } }),
+      item,
+      itemsKey: 'records',
+      nextKey: 'next_token',
     });
   }
 

@@ -6,6 +6,7 @@ import { CommandDispatcher, createRegistry } from '../../commands/index.ts';
 import { FileExportPublisher } from '../../src/local/file-export.ts';
 import { createLogger } from '../../src/logger.ts';
 import { decodeAction } from '../../src/core/presenters/index.ts';
+import { INTERVALS_ATHLETE } from '../fakes/intervals.ts';
 import { ouraDays, datesBefore } from '../src/core/support/harness.ts';
 import { count, useCommands } from './support.ts';
 
@@ -215,15 +216,29 @@ describe('/history, /week, /connect, /disconnect, /settings, /pause, /resume', (
     expect(h.links.calls.at(-1)).toEqual({ athleteId: id, provider: 'oura', platform: 'discord' });
   });
 
-  it('when intervals.icu is connected with an API key then the connection is stored and the key is never logged', async () => {
+  it('when intervals.icu is connected with an API key then it is checked with intervals.icu, stored, the account named, and the key never logged', async () => {
     const id = await register('conn2');
-    const r = await h.say('conn2', '/connect provider:intervals api_key:SECRETKEY123 athlete_id:i4242');
+    h.intervals.apiKeys.add('SECRETKEY123');
+    const r = await h.say('conn2', `/connect provider:intervals api_key:SECRETKEY123 athlete_id:${INTERVALS_ATHLETE}`);
     expect(r.message!.title).toBe('intervals.icu connected');
-    expect(await h.deps.connections.get(id, 'intervals')).toMatchObject({ status: 'active', tokens: { accessToken: 'SECRETKEY123', kind: 'api_key', externalUserId: 'i4242' } });
+    expect(r.message!.summary).toBe(
+      `I’ll read your wellness and activities from the intervals.icu account athlete@example.org (user id ${INTERVALS_ATHLETE}) every night. /disconnect provider:intervals stops it.`,
+    );
+    expect(await h.deps.connections.get(id, 'intervals')).toMatchObject({ status: 'active', tokens: { accessToken: 'SECRETKEY123', kind: 'api_key', externalUserId: INTERVALS_ATHLETE } });
     expect(h.logs.text).not.toContain('SECRETKEY123');
     const off = await h.say('conn2', '/disconnect intervals');
     expect(off.message!.title).toBe('intervals.icu disconnected');
+    expect(off.message!.summary).toBe(
+      'I deleted its tokens and stopped syncing. intervals.icu has no way for us to cancel a personal API key: create a new one under Settings → Developer and the old one stops working. Data already imported stays; /privacy delete removes everything.',
+    );
     expect((await h.deps.connections.get(id, 'intervals'))!.status).toBe('revoked');
+  });
+
+  it('when intervals.icu does not accept the API key then nothing is stored and the athlete is told to check key and id', async () => {
+    const id = await register('conn2b');
+    const r = await h.say('conn2b', `/connect provider:intervals api_key:WRONGKEY999 athlete_id:${INTERVALS_ATHLETE}`);
+    expect(r.failure?.code).toBe('CONNECT.API_KEY_INVALID');
+    expect(await h.deps.connections.get(id, 'intervals')).toBeNull();
   });
 
   it('when an API key is given for Oura then it is refused and nothing is stored', async () => {

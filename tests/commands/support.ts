@@ -1,14 +1,18 @@
 /**
  * The real dispatcher over the real use cases on the embedded database (tests/src/core/support/harness.ts),
- * with stub charts, fixed confirmation secret and a fake OAuth link builder.
+ * with stub charts, fixed confirmation secret, a fake OAuth link builder, and the vendors' side
+ * (VendorAccess: API-key checks, revocation) over the intervals.icu loopback fake.
  */
 import { Writable } from 'node:stream';
-import { beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { CommandDispatcher, ConfirmTokens, createRegistry, type DispatchResult } from '../../commands/index.ts';
 import type { CommandDeps, ConnectLinks } from '../../commands/types.ts';
 import type { CommandInput, Platform } from '../../src/core/chat.ts';
 import { decodeAction } from '../../src/core/presenters/index.ts';
+import { createUseCases } from '../../src/core/index.ts';
 import { createLogger } from '../../src/logger.ts';
+import { buildProviders, createVendorAccess } from '../../src/wearables/registry.ts';
+import { IntervalsFake } from '../fakes/intervals.ts';
 import { StubCharts } from '../src/core/presenters/fixtures.ts';
 import { useCore, type CoreHarness } from '../src/core/support/harness.ts';
 
@@ -37,6 +41,8 @@ export interface CommandsHarness extends CoreHarness {
   readonly links: FakeConnectLinks;
   readonly logs: LogCapture;
   readonly commandDeps: CommandDeps;
+  /** intervals.icu behind /connect api_key (its `apiKeys` are the keys it accepts). */
+  readonly intervals: IntervalsFake;
   /** Type a command as `user` (platform discord unless given), like the Slack/console adapters do. */
   say(user: string, line: string, extra?: Partial<CommandInput>): Promise<DispatchResult>;
   /** Press a button (its id) as `user`. */
@@ -52,9 +58,12 @@ export function useCommands(start = '2026-11-22T07:00:00Z'): CommandsHarness {
   const logs = new LogCapture();
   let dispatcher: CommandDispatcher | undefined;
   let commandDeps: CommandDeps | undefined;
-  beforeAll(() => {
+  let intervals: IntervalsFake | undefined;
+  beforeAll(async () => {
+    intervals = await IntervalsFake.start();
+    const registry = buildProviders({ INTERVALS_API_BASE_URL: intervals.baseUrl }, { http: { maxAttempts: 1 } });
     commandDeps = {
-      core: h.core,
+      core: createUseCases({ ...h.deps, vendorAccess: createVendorAccess({ registry, secretsSurviveRestart: true }) }),
       clock: h.clock,
       charts,
       connectLinks: links,
@@ -64,6 +73,7 @@ export function useCommands(start = '2026-11-22T07:00:00Z'): CommandsHarness {
     };
     dispatcher = new CommandDispatcher({ registry: createRegistry(), deps: commandDeps, logger: createLogger({ level: 'info', destination: logs }) });
   });
+  afterAll(() => intervals?.close());
   const base = (user: string, extra: Partial<CommandInput>): Pick<CommandInput, 'platform' | 'platformUserId' | 'displayName'> => ({
     platform: (extra.platform ?? 'discord') as Platform,
     platformUserId: user,
@@ -74,6 +84,7 @@ export function useCommands(start = '2026-11-22T07:00:00Z'): CommandsHarness {
   Object.defineProperties(out, {
     dispatcher: { get: () => dispatcher! },
     commandDeps: { get: () => commandDeps! },
+    intervals: { get: () => intervals! },
     charts: { value: charts },
     links: { value: links },
     logs: { value: logs },

@@ -93,9 +93,10 @@ export class IntervalsFake {
   static async start(): Promise<IntervalsFake> {
     const fake = new IntervalsFake(await FakeServer.start());
     fake.server.on('GET', '/api/v1/athlete/:id/wellness', (req) => fake.list(req, fake.wellness, (r) => String(r.id)));
-    fake.server.on('GET', '/api/v1/athlete/:id/activities', (req) =>
-      fake.list(req, fake.activities, (r) => String(r.start_date_local).slice(0, 10)),
-    );
+    // Activities are compared by their local start date-time: a date-only `newest` means its midnight (the
+    // intervals.icu API reference: oldest/newest are "Local ISO-8601 date or date and time").
+    fake.server.on('GET', '/api/v1/athlete/:id/activities', (req) => fake.list(req, fake.activities, (r) => String(r.start_date_local), true));
+    fake.server.on('GET', '/api/v1/athlete/:id', (req) => fake.athlete(req));
     fake.server.on('POST', '/api/oauth/token', (req) => fake.token(req));
     return fake;
   }
@@ -116,13 +117,21 @@ export class IntervalsFake {
     return this.auth.isValid(bearer(req));
   }
 
-  private list(req: FakeRequest, rows: Rec[], dayOf: (r: Rec) => string): FakeResponse {
+  private list(req: FakeRequest, rows: Rec[], keyOf: (r: Rec) => string, dateTime = false): FakeResponse {
     if (!this.authorized(req)) return { status: 401, body: { status: 401, error: 'Unauthorized' } };
     if (req.params.id !== '0' && req.params.id !== INTERVALS_ATHLETE) return { status: 403, body: { status: 403, error: 'Access denied' } };
-    const oldest = req.query.get('oldest');
-    const newest = req.query.get('newest');
+    const asBound = (v: string | null) => (v !== null && dateTime && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00` : v);
+    const oldest = asBound(req.query.get('oldest'));
+    const newest = asBound(req.query.get('newest'));
     if (!oldest) return { status: 422, body: { status: 422, error: 'oldest is required' } };
-    return { body: rows.filter((r) => dayOf(r) >= oldest && (newest === null || dayOf(r) <= newest)) };
+    return { body: rows.filter((r) => keyOf(r) >= oldest && (newest === null || keyOf(r) <= newest)) };
+  }
+
+  /** GET /api/v1/athlete/{id}: the athlete behind the key or token. */
+  private athlete(req: FakeRequest): FakeResponse {
+    if (!this.authorized(req)) return { status: 401, body: { status: 401, error: 'Unauthorized' } };
+    if (req.params.id !== '0' && req.params.id !== INTERVALS_ATHLETE) return { status: 403, body: { status: 403, error: 'Access denied' } };
+    return { body: { id: INTERVALS_ATHLETE, name: 'Test Athlete', email: 'athlete@example.org', sex: 'F', timezone: 'America/Denver' } };
   }
 
   private token(req: FakeRequest): FakeResponse {

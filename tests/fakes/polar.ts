@@ -1,10 +1,17 @@
 /**
- * Loopback fake of Polar AccessLink v3 (https://www.polar.com/accesslink-api/): POST /v3/users registration
- * (409 when already registered), GET /v3/users/nightly-recharge {recharges}, /v3/users/sleep {nights},
- * /v3/exercises [...] (no paging, 204 when empty, 403 before registration, 401 for bad tokens),
- * RateLimit-Usage/-Limit/-Reset headers, and POST /v2/oauth2/token with HTTP Basic client credentials
- * (long-lived access token + x_user_id, no refresh token).
+ * Loopback fake of Polar AccessLink v3, after the Polar AccessLink OpenAPI document: POST /v3/users
+ * registration (409 when already registered), DELETE /v3/users/{user-id} (de-registration: 204, the token stops
+ * working), GET /v3/users/nightly-recharge {recharges}, /v3/users/sleep {nights} (the `sleep` schema requires
+ * no field: `nightWithout` drops some), /v3/exercises [...] (no paging, 204 when empty, 403 before
+ * registration, 401 for bad tokens), RateLimit-Usage/-Limit/-Reset headers, POST /v2/oauth2/token with HTTP
+ * Basic client credentials (long-lived access token + x_user_id, no refresh token), and the webhook routes
+ * (HTTP Basic client credentials): POST /v3/webhooks {events, url} sends the PING {event: "PING", timestamp}
+ * to the url — signed with the new webhook's key, which the receiver cannot know yet — while the POST is
+ * still open, creates nothing unless the PING gets 200, answers 201 {data: {id, events, url,
+ * signature_secret_key}} (the only time the key is shown), 409 when a webhook exists; GET /v3/webhooks;
+ * DELETE /v3/webhooks/{id}.
  */
+import { createHmac } from 'node:crypto';
 import { FakeServer, FakeTokenAuthority, basic, bearer, form, type FakeRequest, type FakeResponse } from './fake-server.ts';
 
 export const POLAR_CLIENT = { clientId: 'polar-client', clientSecret: 'polar-secret' };
@@ -90,9 +97,16 @@ export function polarExercise(p: {
 export class PolarFake {
   readonly auth = new FakeTokenAuthority('polar', { issueRefresh: false, expiresIn: 315_360_000 });
   readonly registered = new Set<string>();
+  /** Tokens whose user was de-registered (DELETE /v3/users/{user-id}). */
+  readonly deregistered: string[] = [];
   recharges: Rec[] = [];
   nights: Rec[] = [];
   exercises: Rec[] = [];
+  /** The app's webhook (one per client, as in AccessLink). */
+  webhook: { id: string; url: string; events: string[]; signature_secret_key: string; active: boolean } | undefined;
+  /** What the PING got back when the last webhook creation tried it. */
+  lastPing: { status: number } | { error: string } | undefined;
+  private webhookSeq = 0;
   /** Sent as RateLimit-Usage on data answers (short, long window). */
   usage: [number, number] = [12, 140];
   reset: [number, number] = [600, 80_000];
@@ -106,6 +120,18 @@ export class PolarFake {
     fake.server.on('GET', '/v3/users/nightly-recharge', (req) => fake.data(req, () => (fake.recharges.length ? { recharges: fake.recharges } : undefined)));
     fake.server.on('GET', '/v3/users/sleep', (req) => fake.data(req, () => (fake.nights.length ? { nights: fake.nights } : undefined)));
     fake.server.on('GET', '/v3/exercises', (req) => fake.data(req, () => (fake.exercises.length ? fake.exercises : undefined)));
+    fake.server.on('DELETE', '/v3/users/:userId', (req) => fake.deregister(req));
+    fake.server.on('POST', '/v3/webhooks', (req) => fake.clientAuthed(req, () => fake.createWebhook(req)));
+    fake.server.on('GET', '/v3/webhooks', (req) =>
+      fake.clientAuthed(req, () => ({ body: { data: fake.webhook ? [{ id: fake.webhook.id, events: fake.webhook.events, url: fake.webhook.url, active: fake.webhook.active }] : [] } })),
+    );
+    fake.server.on('DELETE', '/v3/webhooks/:id', (req) =>
+      fake.clientAuthed(req, () => {
+        if (!fake.webhook || fake.webhook.id !== req.params.id) return { status: 404, body: { status: 404, errorType: 'NOT_FOUND', message: 'Webhook not found' } };
+        fake.webhook = undefined;
+        return { status: 204 };
+      }),
+    );
     return fake;
   }
 
@@ -124,6 +150,52 @@ export class PolarFake {
     const t = this.auth.mint();
     this.registered.add(t.access_token);
     return t.access_token;
+  }
+
+  private clientAuthed(req: FakeRequest, then: () => FakeResponse | Promise<FakeResponse>): FakeResponse | Promise<FakeResponse> {
+    const b = basic(req);
+    if (!b || b.user !== POLAR_CLIENT.clientId || b.pass !== POLAR_CLIENT.clientSecret) return { status: 401, body: { status: 401, errorType: 'UNAUTHORIZED', message: 'Unauthorized' } };
+    return then();
+  }
+
+  /** POST /v3/webhooks: PING the url first (while this request is still open), create only on 200. */
+  private async createWebhook(req: FakeRequest): Promise<FakeResponse> {
+    const bad = (message: string): FakeResponse => ({ status: 400, body: { timestamp: new Date().toISOString(), status: 400, errorType: 'BAD_REQUEST', message } });
+    let body: Rec;
+    try {
+      body = JSON.parse(req.body) as Rec;
+    } catch {
+      return bad('Request body is not JSON');
+    }
+    const { url, events } = body;
+    if (typeof url !== 'string' || !Array.isArray(events) || events.length === 0) return bad('events and url are required');
+    if (this.webhook) return { status: 409, body: { status: 409, errorType: 'CONFLICT', message: 'Webhook already exists' } };
+    const key = `whsec-${++this.webhookSeq}-${Math.random().toString(36).slice(2)}`;
+    const ping = JSON.stringify({ timestamp: new Date().toISOString(), event: 'PING' });
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'polar-webhook-event': 'PING', 'polar-webhook-signature': createHmac('sha256', key).update(ping).digest('hex') },
+        body: ping,
+      });
+      this.lastPing = { status: res.status };
+    } catch (e) {
+      this.lastPing = { error: String(e) };
+    }
+    if (!('status' in this.lastPing) || this.lastPing.status !== 200) return bad('Webhook ping to the url did not return 200 OK');
+    this.webhook = { id: `wh-${this.webhookSeq}`, url, events: events.map(String), signature_secret_key: key, active: true };
+    return { status: 201, body: { data: { id: this.webhook.id, events: this.webhook.events, url, signature_secret_key: key } } };
+  }
+
+  /** DELETE /v3/users/{user-id}: de-registers the user; the token is revoked. */
+  private deregister(req: FakeRequest): FakeResponse {
+    const token = bearer(req);
+    if (!this.auth.isValid(token)) return { status: 401, body: { error: 'Unauthorized' } };
+    if (req.params.userId !== String(POLAR_USER_ID)) return { status: 403, body: { error: 'Not your user' } };
+    this.registered.delete(token as string);
+    this.auth.expire(token as string);
+    this.deregistered.push(token as string);
+    return { status: 204 };
   }
 
   private rateHeaders(): Record<string, string> {

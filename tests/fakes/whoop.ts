@@ -162,6 +162,8 @@ export class WhoopFake {
   /** Per-request overrides of X-RateLimit-Remaining, consumed in order (then rateLimitRemaining). */
   remainingSequence: number[] = [];
   rateLimitResetSeconds = 37;
+  /** Access tokens whose grant was revoked with DELETE /v2/user/access. */
+  readonly revoked: string[] = [];
 
   private constructor(readonly server: FakeServer) {}
 
@@ -172,6 +174,7 @@ export class WhoopFake {
     fake.server.on('GET', '/developer/v2/activity/workout', (req) => fake.list(req, 'workout'));
     fake.server.on('GET', '/developer/v2/cycle', (req) => fake.list(req, 'cycle'));
     fake.server.on('POST', '/oauth/oauth2/token', (req) => fake.token(req));
+    fake.server.on('DELETE', '/developer/v2/user/access', (req) => fake.revokeAccess(req));
     return fake;
   }
 
@@ -218,6 +221,16 @@ export class WhoopFake {
     const body: Rec = { records: page };
     if (next !== null) body.next_token = next;
     return { headers: this.rateHeaders(), body };
+  }
+
+  /** DELETE /v2/user/access (revokeUserOAuthAccess): 204; the grant's access and refresh tokens stop working. */
+  private revokeAccess(req: FakeRequest): FakeResponse {
+    const token = bearer(req);
+    if (!this.auth.isValid(token)) return { status: 401, headers: this.rateHeaders(), body: { message: 'Authorization was not valid' } };
+    this.auth.expire(token as string);
+    this.auth.validRefresh.delete((token as string).replace('-at-', '-rt-'));
+    this.revoked.push(token as string);
+    return { status: 204 };
   }
 
   private token(req: FakeRequest): FakeResponse {

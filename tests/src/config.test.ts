@@ -52,6 +52,15 @@ describe('config', () => {
     ]);
   });
 
+  it('when previous token keys are given, then they are parsed as a list, checked, and need a current key', () => {
+    const k1 = Buffer.alloc(32, 1).toString('base64');
+    const k2 = Buffer.alloc(32, 2).toString('base64');
+    const k3 = Buffer.alloc(32, 3).toString('base64');
+    expect(loadConfig({ TOKEN_ENCRYPTION_KEY: k1, TOKEN_ENCRYPTION_KEY_PREVIOUS: ` ${k2}, ${k3} ` }).TOKEN_ENCRYPTION_KEY_PREVIOUS).toEqual([k2, k3]);
+    expect(problemsOf({ TOKEN_ENCRYPTION_KEY_PREVIOUS: k2 })).toEqual(['TOKEN_ENCRYPTION_KEY_PREVIOUS is set but TOKEN_ENCRYPTION_KEY is missing (the key tokens are re-encrypted under)']);
+    expect(problemsOf({ TOKEN_ENCRYPTION_KEY: k1, TOKEN_ENCRYPTION_KEY_PREVIOUS: `${k2},short` }).join('\n')).toContain('TOKEN_ENCRYPTION_KEY_PREVIOUS');
+  });
+
   it('when the config is described for the log then secrets are masked', () => {
     const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret-value', SLACK_SIGNING_SECRET: 'sigsecret', SLACK_TEAM_CHANNEL: 'C1' });
     const text = JSON.stringify(describeConfig(c));

@@ -130,8 +130,16 @@ describe('intervals.icu provider against the loopback fake', () => {
     expect(fake.server.requests.filter((r) => r.method === 'GET')).toHaveLength(1); // the second call never reached the API
   });
 
-  it('when a wellness field has the wrong type, then PROVIDER.MALFORMED_RESPONSE', async () => {
+  it('when a wellness field has the wrong type, then that day is left out and the others are kept', async () => {
     fake.wellness.push(intervalsWellness('2024-03-05', { restingHR: 'fifty' }));
+    const { p } = provider();
+    const days = await p.fetchRange(connection('intervals', IntervalsProvider.apiKeyTokens(API_KEY)), range);
+    expect(days.some((d) => d.date === '2024-03-05' && d.raw['wellness.restingHR'] !== undefined)).toBe(false);
+    expect(days.length).toBeGreaterThan(0);
+  });
+
+  it('when the answer is not an array, then PROVIDER.MALFORMED_RESPONSE', async () => {
+    fake.server.fail({ path: /\/wellness$/, status: 200, body: { wellness: [] } });
     const { p } = provider();
     const err = await p.fetchRange(connection('intervals', IntervalsProvider.apiKeyTokens(API_KEY)), range).catch((e: unknown) => e);
     expect(isProviderError(err, 'PROVIDER.MALFORMED_RESPONSE')).toBe(true);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProviderError } from '../../src/wearables/errors.ts';
 import { OuraProvider } from '../../src/wearables/oura.ts';
+import type { SkippedDocument } from '../../src/wearables/provider.ts';
 import { TokenManager } from '../../src/wearables/tokens.ts';
 import { OURA_CLIENT, OuraFake, ouraDailySleep, ouraReadiness, ouraSleep, ouraWorkout } from '../fakes/oura.ts';
 import { connection, fastHttp, newStore, tokensFrom } from './helpers.ts';
@@ -41,9 +42,9 @@ describe('Oura provider against the loopback fake', () => {
   });
   afterEach(() => fake.close());
 
-  function provider(extra: Parameters<typeof fastHttp>[0] = {}) {
+  function provider(extra: Parameters<typeof fastHttp>[0] = {}, onSkippedDocument?: (d: SkippedDocument) => void) {
     const http = fastHttp(extra);
-    const p = new OuraProvider({ ...OURA_CLIENT, baseUrl: fake.baseUrl, tokenUrl: fake.tokenUrl, ...http.options });
+    const p = new OuraProvider({ ...OURA_CLIENT, baseUrl: fake.baseUrl, tokenUrl: fake.tokenUrl, ...http.options, ...(onSkippedDocument ? { onSkippedDocument } : {}) });
     return { p, http };
   }
 
@@ -147,14 +148,56 @@ describe('Oura provider against the loopback fake', () => {
     expect(fake.server.requestsTo('/v2/usercollection/daily_sleep')).toHaveLength(0); // stopped at the failure
   });
 
-  it('when a document lacks a documented required field, then PROVIDER.MALFORMED_RESPONSE names the field', async () => {
+  it('when one document lacks a documented required field, then only it is left out and reported by name and field', async () => {
     const broken = ouraSleep({ id: 'bad', day: '2024-03-10', bedtime_start: '2024-03-09T23:00:00+02:00', bedtime_end: '2024-03-10T07:00:00+02:00' });
     delete broken.bedtime_end;
     fake.data.sleep.push(broken);
+    const skipped: SkippedDocument[] = [];
+    const { p } = provider({}, (d) => skipped.push(d));
+    const days = await p.fetchRange(connection('oura', tokensFrom(fake.auth.mint())), range);
+    expect(days.map((d) => [d.date, d.metrics.hrvRmssd])).toEqual([['2024-03-10', 48], ['2024-03-11', 55], ['2024-03-12', 61.5]]);
+    expect(skipped).toEqual([{ provider: 'oura', collection: 'GET /v2/usercollection/sleep', id: 'bad', issues: expect.stringContaining('bedtime_end') }]);
+  });
+
+  it('when the envelope itself is wrong (no data array), then the whole range fails with PROVIDER.MALFORMED_RESPONSE', async () => {
+    fake.server.fail({ path: '/v2/usercollection/daily_sleep', status: 200, body: { items: [], next_token: null } });
     const { p } = provider();
     const err = await p.fetchRange(connection('oura', tokensFrom(fake.auth.mint())), range).catch((e: unknown) => e);
     expect(isProviderError(err, 'PROVIDER.MALFORMED_RESPONSE')).toBe(true);
-    expect(String((err as Error).message)).toContain('bedtime_end');
+    expect(String((err as Error).message)).toContain('data');
+  });
+
+  it('when a sleep document has type null (the spec allows it), then the sync succeeds and the night is still found by its length', async () => {
+    fake.data.sleep.push(
+      ouraSleep({ id: 'untyped', day: '2024-03-14', type: null, bedtime_start: '2024-03-13T23:00:00+02:00', bedtime_end: '2024-03-14T07:00:00+02:00', average_hrv: 51, total_sleep_duration: 25000 }),
+    );
+    const { p } = provider();
+    const days = await p.fetchRange(connection('oura', tokensFrom(fake.auth.mint())), { ...range, from: '2024-03-10', to: '2024-03-14' });
+    expect(days.find((d) => d.date === '2024-03-14')?.metrics).toEqual({ hrvRmssd: 51, restingHr: 47, sleepHours: 6.94 });
+    expect(days.find((d) => d.date === '2024-03-14')?.raw['sleep.type']).toBeNull();
+  });
+
+  it('when a day has no long_sleep but a 20-minute `sleep` nap, then the nap supplies no HRV, resting HR or sleep hours', async () => {
+    fake.data.sleep.push(
+      ouraSleep({ id: 'nap20', day: '2024-03-20', type: 'sleep', bedtime_start: '2024-03-20T13:00:00+02:00', bedtime_end: '2024-03-20T13:20:00+02:00', average_hrv: 80, lowest_heart_rate: 58, total_sleep_duration: 1200 }),
+      // The boundary: exactly 3 h asleep is still a nap by the spec (`sleep` max 3 hours).
+      ouraSleep({ id: 'nap3h', day: '2024-03-21', type: 'sleep', bedtime_start: '2024-03-21T12:00:00+02:00', bedtime_end: '2024-03-21T15:10:00+02:00', average_hrv: 70, total_sleep_duration: 10800 }),
+      // Over 3 h asleep with type `sleep` breaks the spec's nap bound: the night, as long_sleep would be.
+      ouraSleep({ id: 'long-sleep-typed-sleep', day: '2024-03-22', type: 'sleep', bedtime_start: '2024-03-22T02:00:00+02:00', bedtime_end: '2024-03-22T06:00:00+02:00', average_hrv: 44, total_sleep_duration: 10801 }),
+    );
+    const { p } = provider();
+    const days = await p.fetchRange(connection('oura', tokensFrom(fake.auth.mint())), { ...range, from: '2024-03-20', to: '2024-03-22' });
+    expect(days.map((d) => [d.date, d.metrics.hrvRmssd, d.raw['sleep.id']])).toEqual([['2024-03-22', 44, 'long-sleep-typed-sleep']]);
+  });
+
+  it('when Oura answers 403, then the error says the membership has most likely expired instead of asking for a reconnect', async () => {
+    fake.server.fail({ path: '/v2/usercollection/sleep', status: 403, body: { detail: 'Forbidden' } });
+    const { p } = provider();
+    const err = await p.fetchRange(connection('oura', tokensFrom(fake.auth.mint())), range).catch((e: unknown) => e);
+    expect(isProviderError(err, 'PROVIDER.MEMBERSHIP_EXPIRED')).toBe(true);
+    expect((err as { userMessage: string }).userMessage).toBe(
+      'Oura stopped sharing your data: this usually means your Oura membership has expired. Reconnecting won’t help — once the membership is active again, syncing resumes by itself.',
+    );
   });
 
   it('when building the authorization URL and exchanging the code, then PKCE and client credentials go where Oura expects them', async () => {
@@ -165,7 +208,7 @@ describe('Oura provider against the loopback fake', () => {
       response_type: 'code',
       client_id: 'oura-client',
       redirect_uri: 'https://coach.example/cb/oura',
-      scope: 'personal daily heartrate workout session',
+      scope: 'personal email daily workout',
       state: 'st4te',
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
       code_challenge_method: 'S256',

@@ -149,4 +149,18 @@ describe('Polar AccessLink provider against the loopback fake', () => {
     expect(onNeedsReauth).toHaveBeenCalledTimes(1);
     expect(fake.server.requests).toHaveLength(0);
   });
+
+  it('when a night has no sleep-stage figures (optional in the spec), then the fetch succeeds and that day has no sleep hours', async () => {
+    const night = polarNight({ date: '2024-03-11', start: '2024-03-11T00:10:00+02:00', end: '2024-03-11T06:40:00+02:00', light: 0, deep: 0, rem: 0, score: 68 });
+    delete night.light_sleep;
+    delete night.deep_sleep;
+    delete night.rem_sleep;
+    fake.nights.splice(1, 1, night);
+    const { p } = provider();
+    const days = await p.fetchRange(connection('polar', { accessToken: fake.connect() }), range);
+    expect(days.map((d) => [d.date, d.metrics.sleepHours ?? null, d.metrics.sleepScore ?? null])).toEqual([
+      ['2024-03-10', 7.25, 80],
+      ['2024-03-11', null, 68],
+    ]);
+  });
 });

@@ -163,8 +163,16 @@ describe('WHOOP provider against the loopback fake', () => {
     expect(url.searchParams.has('code_challenge')).toBe(false);
   });
 
-  it('when a record misses its documented score fields, then PROVIDER.MALFORMED_RESPONSE is raised', async () => {
+  it('when a record misses its documented score fields, then that record is left out and the rest of the range is kept', async () => {
+    const { p } = provider();
+    const before = await p.fetchRange(connection('whoop', tokensFrom(fake.auth.mint())), range);
     fake.data.recovery.push({ cycle_id: 1, sleep_id: 'x', user_id: 1, created_at: '2024-03-10T21:15:00.000Z', updated_at: 'x', score_state: 'SCORED', score: { recovery_score: 'high' } });
+    const after = await p.fetchRange(connection('whoop', tokensFrom(fake.auth.mint())), range);
+    expect(after).toEqual(before);
+  });
+
+  it('when the envelope has no records array, then the whole range fails with PROVIDER.MALFORMED_RESPONSE', async () => {
+    fake.server.fail({ path: '/developer/v2/recovery', status: 200, body: { data: [] } });
     const { p } = provider();
     const err = await p.fetchRange(connection('whoop', tokensFrom(fake.auth.mint())), range).catch((e: unknown) => e);
     expect(isProviderError(err, 'PROVIDER.MALFORMED_RESPONSE')).toBe(true);

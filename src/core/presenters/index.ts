@@ -9,6 +9,7 @@
  *   presentHistory(history, { charts })                             /history
  *   presentWeek(week)                                               /week, Slack App Home
  *   presentInvitation(inv) / presentInvitationList(list)            a coach's invitation (DM) / /join in a DM
+ *   presentConnected / revocationLine / accountPhrase                connections: which account, revocations
  *   encodeAction / decodeAction                                     button ids that run commands
  */
 export { ACTION_ID_MAX, ACTION_PREFIX, decodeAction, encodeAction, isActionId, type ActionRef } from './actions.ts';
@@ -21,3 +22,4 @@ export { boardLine, presentTeamBoard, type TeamBoardOptions } from './team.prese
 export { presentHistory, weeklyLines } from './history.presenter.ts';
 export { presentWeek, weekLine } from './week.presenter.ts';
 export { presentInvitation, presentInvitationList, type InvitationView } from './invitation.presenter.ts';
+export { accountPhrase, presentConnected, revocationLine } from './connections.presenter.ts';

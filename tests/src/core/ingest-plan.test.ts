@@ -50,6 +50,8 @@ describe('classifyIngestError', () => {
     expect(kind('PROVIDER.UNAVAILABLE')).toBe('transient');
     expect(kind('PROVIDER.NOT_CONNECTED')).toBe('not_connected');
     expect(kind('PROVIDER.BAD_REQUEST')).toBe('other');
+    // Oura's lapsed membership: our access still stands — no needs-reauth, no "reconnect" prompt.
+    expect(kind('PROVIDER.MEMBERSHIP_EXPIRED')).toBe('other');
     expect(classifyIngestError(new ProviderError('PROVIDER.RATE_LIMITED', 'whoop', 'x', { retryAfterMs: 37_000 }))).toEqual({ kind: 'rate_limited', code: 'PROVIDER.RATE_LIMITED', retryAfterMs: 37_000 });
     expect(classifyIngestError(new ProviderError('PROVIDER.RATE_LIMITED', 'whoop', 'x'))).toEqual({ kind: 'rate_limited', code: 'PROVIDER.RATE_LIMITED' });
     expect(classifyIngestError(new AppError('RECORD.BUSY', 'busy'))).toEqual({ kind: 'other', code: 'RECORD.BUSY' });

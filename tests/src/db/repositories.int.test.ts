@@ -92,6 +92,23 @@ describe('provider connections: tokens encrypted at rest', () => {
     await expect(repos().connections.get(athleteId, 'polar')).rejects.toMatchObject({ code: 'CRYPTO.UNKNOWN_KEY' });
   });
 
+  it('when a connection under the previous key is read, then it is re-encrypted under the current key with its version unchanged', async () => {
+    const athleteId = randomUUID();
+    await repos().connections.upsertTokens(athleteId, 'oura', { accessToken: 'at-old-key', refreshToken: 'rt-old-key' });
+    const before = (await db.connection.collection('provider_connections').findOne({ athleteId }))!;
+    const next = randomBytes(32).toString('base64');
+    const nextId = new TokenCipher({ current: next }).keyId;
+    const rotated = createRepositories(db.connection, { cipher: new TokenCipher({ current: next, previous: [key] }) });
+    const read = (await rotated.connectionStore.get(athleteId, 'oura'))!;
+    expect(read.tokens).toMatchObject({ accessToken: 'at-old-key', refreshToken: 'rt-old-key' });
+    const raw = (await db.connection.collection('provider_connections').findOne({ athleteId }))!;
+    expect([String(raw.accessToken).split('.')[1], String(raw.refreshToken).split('.')[1]]).toEqual([nextId, nextId]);
+    expect(raw.version).toBe(before.version);
+    // The new key alone now reads it: the previous key can be dropped.
+    const onlyNext = createRepositories(db.connection, { cipher: new TokenCipher({ current: next }) });
+    expect((await onlyNext.connections.get(athleteId, 'oura'))!.tokens.accessToken).toBe('at-old-key');
+  });
+
   it('when a patch updates the sync cursor then the tokens and version survive and the version goes up', async () => {
     const { connections } = repos();
     const athleteId = randomUUID();

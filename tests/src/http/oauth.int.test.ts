@@ -13,7 +13,7 @@ import { MongoNonceStore } from '../../../src/db/oauth-nonce.repository.ts';
 import { oauthRoutes } from '../../../src/http/oauth.routes.ts';
 import { startHttpServer, type RunningHttpServer } from '../../../src/http/server.ts';
 import { createLogger } from '../../../src/logger.ts';
-import { createOAuthGateway, oauthCallbackUrl } from '../../../src/wearables/registry.ts';
+import { createOAuthGateway, createVendorAccess, oauthCallbackUrl } from '../../../src/wearables/registry.ts';
 import { OURA_CLIENT } from '../../fakes/oura.ts';
 import { POLAR_USER_ID } from '../../fakes/polar.ts';
 import { useIngestWorld } from '../core/ingest.support.ts';
@@ -35,8 +35,8 @@ beforeAll(async () => {
     metrics: new Registry(),
     health: async () => ({ status: 'ok', version: 'test', uptimeSeconds: 0, db: { ok: true, embedded: true }, tfBackend: 'cpu' }),
   });
-  // WHOOP names the user through a profile call after the exchange (the Oura fake has no personal_info route:
-  // its lookup fails, which must not stop the connection).
+  // WHOOP names the user through a profile call after the exchange; Oura through personal_info (its fake
+  // follows the spec's PersonalInfoResponse).
   w.whoop.server.on('GET', '/developer/v2/user/profile/basic', () => ({ body: { user_id: 10129, email: 'a@example.org', first_name: 'A', last_name: 'B' } }));
   const oauth = createOAuthGateway({
     registry: w.registry,
@@ -46,7 +46,8 @@ beforeAll(async () => {
     now: () => nowMs,
     logger,
   });
-  flow = createConnectFlow({ ...w.h.deps, logger, oauth, onConnected: (a, p) => void connected.push([a, p]) });
+  const vendorAccess = createVendorAccess({ registry: w.registry, secretsSurviveRestart: true });
+  flow = createConnectFlow({ ...w.h.deps, logger, oauth, vendorAccess, onConnected: (a, p) => void connected.push([a, p]) });
   for (const r of oauthRoutes({ flow, providers: oauth.oauthProviders, logger })) server.addRoute(r);
 });
 afterAll(async () => {
@@ -88,8 +89,7 @@ describe('OAuth callback', () => {
     expect(page).toContain('Connected Oura — you can close this tab');
     const conn = await w.h.deps.connections.get(a, 'oura');
     expect(conn).toMatchObject({ status: 'active', version: 1 });
-    expect(conn?.externalUserId).toBeUndefined(); // best effort: webhooks cannot name this athlete, the nightly sync can
-    expect(logs.join('')).toContain('vendor user id lookup failed');
+    expect(conn?.externalUserId).toBe(w.oura.personalInfo.id); // personal_info: webhooks name this athlete
     expect(w.oura.auth.validAccess.has(conn!.tokens.accessToken)).toBe(true); // the PKCE-checked exchange happened
     const raw = await rawConnection(a, 'oura');
     expect(isCiphertext(raw?.accessToken)).toBe(true);
@@ -100,8 +100,23 @@ describe('OAuth callback', () => {
       expect(page).not.toContain(secret);
       expect(logs.join('')).not.toContain(secret);
     }
-    expect(w.h.notifier.events).toEqual([{ type: 'connection.connected', athleteId: a, provider: 'oura' }]);
+    // Which Oura account was attached goes to the athlete (a forwarded link attaches whoever signs in).
+    expect(w.h.notifier.events).toEqual([{ type: 'connection.connected', athleteId: a, provider: 'oura', via: 'oauth', account: { id: 'oura-user-8f2c', email: 'runner@example.org' } }]);
     expect(connected).toEqual([[a, 'oura']]);
+  });
+
+  it('when Oura cannot name the account (personal_info fails), then the connection still stands, without a webhook id', async () => {
+    const a = await w.athleteWith('Unnamed', {});
+    const { callback } = await startConnect(a, 'oura', 'code-unnamed');
+    w.oura.server.fail({ path: '/v2/usercollection/personal_info', status: 500, times: 10 });
+    const res = await fetch(callback);
+    w.oura.server.clearFaults();
+    expect(res.status).toBe(200);
+    const conn = await w.h.deps.connections.get(a, 'oura');
+    expect(conn).toMatchObject({ status: 'active' });
+    expect(conn?.externalUserId).toBeUndefined();
+    expect(logs.join('')).toContain('vendor user id lookup failed');
+    expect(w.h.notifier.events).toEqual([{ type: 'connection.connected', athleteId: a, provider: 'oura', via: 'oauth', account: {} }]);
   });
 
   it('when the state was tampered with then the answer is 400, the vendor is never asked and nothing is stored', async () => {
