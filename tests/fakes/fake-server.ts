@@ -33,6 +33,8 @@ export interface Fault {
   method?: string;
   /** Only requests whose path starts with this string / matches this RegExp (default: any). */
   path?: string | RegExp;
+  /** Only requests whose query string passes this test (default: any), e.g. one window of a paged range. */
+  query?: (query: URLSearchParams) => boolean;
   /** How many matching requests this fault applies to. Default 1. */
   times?: number;
   /** Wait this long before answering (then answer with the fault, or pass through to the route if no status). */
@@ -126,11 +128,12 @@ export class FakeServer {
     });
   }
 
-  private takeFault(method: string, path: string): Fault | undefined {
+  private takeFault(method: string, path: string, query: URLSearchParams): Fault | undefined {
     for (const f of this.faults) {
       if (f.remaining <= 0) continue;
       if (f.method && f.method.toUpperCase() !== method) continue;
       if (f.path instanceof RegExp ? !f.path.test(path) : f.path !== undefined && !path.startsWith(f.path)) continue;
+      if (f.query && !f.query(query)) continue;
       f.remaining--;
       return f;
     }
@@ -159,7 +162,7 @@ export class FakeServer {
     this.requests.push(request);
 
     try {
-      const fault = this.takeFault(method, url.pathname);
+      const fault = this.takeFault(method, url.pathname, url.searchParams);
       if (fault?.delayMs) await this.delay(fault.delayMs);
       if (res.destroyed) return;
       if (fault?.drop) {

@@ -277,8 +277,11 @@ describe('malformed vendor data', () => {
   });
 
   it('when a backfill window holds malformed data then the earlier windows stay written, the cursor stops before it and the next run resumes there', async () => {
-    const broken = { ...ouraReadiness(addDays(TODAY, -45), 50), score: 'high' }; // third 20-day window
-    w.oura.data.daily_readiness = [ouraReadiness(addDays(TODAY, -99), 40), ouraReadiness(addDays(TODAY, -70), 41), broken, ouraReadiness(TODAY, 42)];
+    // one bad document is skipped on its own now (per-document validation); a garbled answer still fails its window
+    w.oura.data.daily_readiness = [ouraReadiness(addDays(TODAY, -99), 40), ouraReadiness(addDays(TODAY, -70), 41), ouraReadiness(addDays(TODAY, -45), 50), ouraReadiness(TODAY, 42)];
+    const inThirdWindow = addDays(TODAY, -45);
+    const covers = (q: URLSearchParams) => (q.get('start_date') ?? '') <= inThirdWindow && (q.get('end_date') ?? '').slice(0, 10) >= inThirdWindow;
+    w.oura.server.fail({ path: '/v2/usercollection/daily_readiness', query: covers, malformed: true, times: 1 });
     const a = await w.athleteWith('Stuck', { oura: w.ouraTokens() });
     const { ingest } = w.service({ backfillDays: 100, windowDays: 20 });
 
@@ -290,7 +293,6 @@ describe('malformed vendor data', () => {
     expect(await storedDates(a)).toEqual([addDays(TODAY, -99), addDays(TODAY, -70)]);
     expect(await cursorOf(a, 'oura')).toBe(secondWindowEnd);
 
-    w.oura.data.daily_readiness[2] = ouraReadiness(addDays(TODAY, -45), 50);
     const next = await ingest.ingestAthlete(a);
     expect(next.providers[0]).toMatchObject({ outcome: 'ok', from: addDays(secondWindowEnd, -1), windowsWritten: 4, cursor: TODAY });
     expect(await storedDates(a)).toEqual([addDays(TODAY, -99), addDays(TODAY, -70), addDays(TODAY, -45), TODAY]);
