@@ -26,7 +26,7 @@ export const rosterCommand = defineCommand({
       try {
         personId = (await deps.core.resolveActor(ctx.input.platform, member)).personId;
       } catch (err) {
-        if (!(isAppError(err) && err.code === 'AUTH.UNKNOWN_USER')) throw err;
+        if (!isAppError(err, 'AUTH.UNKNOWN_USER')) throw err;
         const roster = await deps.core.teamRoster(actor, team.teamId);
         personId = roster.members.find((m) => m.displayName.toLowerCase() === member.toLowerCase())?.personId ?? member;
       }

@@ -11,7 +11,7 @@ async function channelTeam(deps: CommandDeps, platform: Platform, workspaceId: s
   try {
     return await deps.core.findTeamByChannel(platform, workspaceId, channelId);
   } catch (err) {
-    if (isAppError(err) && err.code === 'TEAM.NOT_FOUND') return null;
+    if (isAppError(err, 'TEAM.NOT_FOUND')) return null;
     throw err;
   }
 }

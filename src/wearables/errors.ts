@@ -36,6 +36,10 @@ export const PROVIDER_ERROR_CODES = [
 ] as const;
 export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
 
+declare module '../errors.ts' {
+  interface AppErrorCodes extends Record<ProviderErrorCode, true> {}
+}
+
 const USER_MESSAGES: Record<ProviderErrorCode, string> = {
   'PROVIDER.MALFORMED_RESPONSE': 'The wearable service sent data we could not read. We will try again later.',
   'PROVIDER.UNAUTHORIZED': 'The wearable service did not accept our access.',

@@ -34,6 +34,7 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { OAuthGateway, StateCheck } from '../core/connect-flow.use-case.ts';
 import type { RevocationOutcome, VendorAccess, VendorAccount } from '../core/ports.ts';
+import { isAppError } from '../errors.ts';
 import { isProviderError } from './errors.ts';
 import type { DayRange, WearableSource, WearableSources } from '../core/ingest.use-case.ts';
 import type { ProviderId, SourceDay } from '../core/metrics.ts';
@@ -210,7 +211,7 @@ export function createTokenRenewal(deps: {
           const next = await deps.tokens.refreshAfterUnauthorized(c.athleteId, c.provider, c.tokens.accessToken);
           if (next.tokens.accessToken !== c.tokens.accessToken) out.renewed++;
         } catch (e) {
-          if ((e as { code?: string }).code === 'PROVIDER.NEEDS_REAUTH') out.needsReauth++;
+          if (isAppError(e, 'PROVIDER.NEEDS_REAUTH')) out.needsReauth++;
           else out.failed++;
         }
       }
