@@ -1,5 +1,5 @@
 /**
- * The database layer's error codes (connecting, and starting the embedded FerretDB), registered with
+ * The database layer's error codes (connecting, starting the embedded FerretDB, the shared rate limit), registered with
  * src/errors.ts like every layer's table.
  */
 export const DB_ERROR_CODES = {
@@ -8,6 +8,7 @@ export const DB_ERROR_CODES = {
   'DB.FERRETDB_BUILD_FAILED': 'Building the embedded FerretDB failed.',
   'DB.EMBEDDED_START_TIMEOUT': 'The embedded FerretDB did not start in time.',
   'DB.EMBEDDED_START_FAILED': 'The embedded FerretDB could not be started.',
+  'RATE.BUSY': 'The shared (database-backed) rate limit had no free slot within the longest wait.',
 } as const;
 
 export type DbErrorCode = keyof typeof DB_ERROR_CODES;
