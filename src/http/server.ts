@@ -212,7 +212,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         stop(null, body);
       });
       req.on('error', () => stop(null, null));
-      req.on('close', () => stop(null, null));
+      // A request that closes before its 'end' was seen: whole (every byte arrived) → hand it on; cut short →
+      // answer 400 while the socket can still carry it, so no live request is left without an answer.
+      req.on('close', () => {
+        if (settled) return;
+        if (req.complete) return stop(null, Buffer.concat(chunks));
+        stop({ status: 400, headers: { connection: 'close' }, body: { error: 'request body incomplete' } }, null);
+      });
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<void> => {
