@@ -235,6 +235,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const sameOrHead = (r: Route) => r.method === method || (method === 'HEAD' && r.method === 'GET');
     const route = routes.find((r) => r.path === target.path && sameOrHead(r));
     if (!route) {
+      // Read (and drop) the body first, within the limit: answered early, a client still sending under
+      // `connection: close` gets a reset that can swallow the answer (the fuzz run saw it on 1 MiB bodies).
+      if (!(await readBody(req, maxBody, finish))) return;
       const allowed = [...new Set(routes.filter((r) => r.path === target.path).flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method])))];
       if (allowed.length === 0) return finish({ status: 404, body: { error: 'not found' } });
       return finish({ status: 405, headers: { allow: allowed.join(', ') }, body: { error: 'method not allowed' } });
