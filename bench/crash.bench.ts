@@ -11,16 +11,12 @@
  * Database: MONGODB_URI when set, else one embedded FerretDB (temp dir) with a fresh database per trial.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../src/db/connection.ts';
-import { startEmbeddedDatabase } from '../src/db/ferretdb.ts';
 import { FakeDiscordApi } from '../tests/fakes/discord-api.ts';
 import { FakeSlackApi } from '../tests/fakes/slack-api.ts';
 import { machineFacts } from './machine.ts';
-import { seedMorning, startInstance } from './morning-fleet.ts';
+import { seedMorning, startInstance, openBenchDatabase } from './morning-fleet.ts';
 
 const START = '2026-06-01T08:00:00Z';
 const CHANNEL = 'C_CRASH';
@@ -43,18 +39,9 @@ const TTL = Number(values['lease-ttl-ms']);
 let rnd = Number(values.seed) >>> 0 || 1;
 const random = () => ((rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 
-const external = process.env.MONGODB_URI;
-let dataDir: string | undefined;
-let stopEmbedded: (() => Promise<void>) | undefined;
-let uri: string;
-if (external) uri = external;
-else {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'twincoach-crash-db-'));
-  const db = await startEmbeddedDatabase({ dataDir, cacheDir: path.resolve('.cache') });
-  uri = db.uri;
-  stopEmbedded = db.stop;
-}
-const kind = external ? 'MONGODB_URI' : 'embedded FerretDB v1.24 (SQLite)';
+const database = await openBenchDatabase('crash');
+const uri = database.uri;
+const kind = database.kind;
 console.log(`# bench:crash — ${machineFacts({ db: kind })}`);
 console.log(`trials ${TRIALS} · athletes ${N} (each: 1 Discord DM + 1 Slack team line) · SIGKILL after a random delivery · lease TTL ${TTL} ms · Slack spacing ${values['slack-interval-ms']} ms per channel · seed ${values.seed}`);
 
@@ -108,7 +95,6 @@ try {
   }
   console.log(`total: ${totals.trials} trials · duplicates ${totals.duplicates} · missed ${totals.missed} (both must be 0) · ${(totals.ms / 1000).toFixed(1)} s, ${(totals.ms / 1000 / Math.max(1, totals.trials)).toFixed(1)} s per trial`);
 } finally {
-  await stopEmbedded?.();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await database.close();
 }
 process.exit(totals.duplicates === 0 && totals.missed === 0 ? 0 : 1);

@@ -71,3 +71,22 @@ export async function seedMorning(uri: string, dbName: string, n: number, channe
   await conn.close();
   return userIds;
 }
+
+/** The benches' database: MONGODB_URI when set, else a throw-away embedded FerretDB (close() removes it). */
+export async function openBenchDatabase(prefix: string): Promise<{ uri: string; kind: string; close: () => Promise<void> }> {
+  const external = process.env.MONGODB_URI;
+  if (external) return { uri: external, kind: 'MONGODB_URI', close: async () => undefined };
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const { startEmbeddedDatabase } = await import('../src/db/ferretdb.ts');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `twincoach-${prefix}-db-`));
+  const db = await startEmbeddedDatabase({ dataDir, cacheDir: path.resolve('.cache') });
+  return {
+    uri: db.uri,
+    kind: 'embedded FerretDB v1.24 (SQLite)',
+    close: async () => {
+      await db.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

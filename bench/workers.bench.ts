@@ -15,15 +15,11 @@
  * Database: MONGODB_URI when set, else one embedded FerretDB (temp dir).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmbeddedDatabase } from '../src/db/ferretdb.ts';
 import { FakeDiscordApi } from '../tests/fakes/discord-api.ts';
 import { FakeSlackApi } from '../tests/fakes/slack-api.ts';
 import { machineFacts } from './machine.ts';
-import { seedMorning, startInstance, type Instance } from './morning-fleet.ts';
+import { seedMorning, startInstance, type Instance, openBenchDatabase } from './morning-fleet.ts';
 
 const START = '2026-06-01T08:00:00Z';
 
@@ -46,18 +42,9 @@ const P = Math.max(1, Number(values.partitions));
 const TEAM = Math.max(1, Number(values['team-size']));
 const KILL = values.kill !== 'false' && W > 1;
 
-const external = process.env.MONGODB_URI;
-let dataDir: string | undefined;
-let stopEmbedded: (() => Promise<void>) | undefined;
-let uri: string;
-if (external) uri = external;
-else {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'twincoach-workers-db-'));
-  const db = await startEmbeddedDatabase({ dataDir, cacheDir: path.resolve('.cache') });
-  uri = db.uri;
-  stopEmbedded = db.stop;
-}
-console.log(`# bench:workers — ${machineFacts({ db: external ? 'MONGODB_URI' : 'embedded FerretDB v1.24 (SQLite)' })}`);
+const database = await openBenchDatabase('workers');
+const uri = database.uri;
+console.log(`# bench:workers — ${machineFacts({ db: database.kind })}`);
 const channels = Array.from({ length: Math.ceil(N / TEAM) }, (_, t) => `C_W${t}`);
 console.log(
   `workers ${W} · athletes ${N} (1 Discord DM + 1 Slack team line each, ${channels.length} channels of ≤ ${TEAM}) · partitions ${P} (lease ${values['partition-lease-ms']} ms) · ${KILL ? 'worker 1 SIGKILLed mid-morning' : 'no kill'}`,
@@ -147,7 +134,6 @@ try {
   await discord.stop();
   await slack.stop();
 } finally {
-  await stopEmbedded?.();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await database.close();
 }
 process.exit(ok ? 0 : 1);
